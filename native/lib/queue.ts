@@ -1,0 +1,305 @@
+// A System V message queue: msgget/msgsnd/msgrcv/msgctl with typed options.
+// Calls that may block wait on a thread of the addon's own, never on the
+// event loop and never in libuv's thread pool.
+import os from 'node:os';
+
+import { type MessageType, type RawMessage, lastReceivedType, native } from './binding.js';
+import { QueueError, queueError, withQueueErrors } from './errors.js';
+import { formatKey, toKeyT } from './key.js';
+import { queueLimits } from './limits.js';
+import { type QueueStatus, toQueueStatus } from './status.js';
+
+const { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, MSG_EXCEPT, MSG_NOERROR } = native.constants;
+const EAGAIN = -os.constants.errno.EAGAIN;
+const ENOMSG = -os.constants.errno.ENOMSG;
+
+export type { MessageType };
+
+export interface Message {
+  /** A number while exact, a BigInt beyond 2^53. */
+  type: MessageType;
+  data: Buffer;
+}
+
+export interface CreateOptions {
+  /** IPC_EXCL: fail with EEXIST when a queue already exists for the key. */
+  exclusive?: boolean;
+  /** Permission bits, 0o600 unless given; nothing above 0o777. */
+  mode?: number;
+}
+
+export interface ReceiveOptions {
+  /** As msgrcv(2): 0 any (FIFO), > 0 that type, < 0 the lowest type up to |type|. Default 0. */
+  type?: MessageType;
+  /** Longest payload accepted; default kernel.msgmax. */
+  maxBytes?: number;
+  /** MSG_NOERROR: take a longer message truncated instead of failing with E2BIG. */
+  noError?: boolean;
+  /** MSG_EXCEPT: the first message whose type is not `type` (type must be > 0). */
+  except?: boolean;
+}
+
+export interface WaitOptions {
+  /** IPC_NOWAIT: fail at once (EAGAIN on a full queue, ENOMSG when nothing matches). */
+  nowait?: boolean;
+  /** Cancels a waiting call. A message it already took is still returned. */
+  signal?: AbortSignal;
+}
+
+export interface StreamOptions extends ReceiveOptions {
+  /** Ends the iteration (after messages already taken are yielded). */
+  signal?: AbortSignal;
+  /** Most messages taken per wake-up. Default 64. */
+  batch?: number;
+}
+
+export interface QueueChanges {
+  uid?: number;
+  gid?: number;
+  mode?: number;
+  qbytes?: number;
+}
+
+function checkMode(mode: number): number {
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
+    throw new RangeError(`queue mode must be permission bits from 0 to 0o777, not ${String(mode)}`);
+  }
+  return mode;
+}
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return data;
+  throw new TypeError('message data must be a Buffer, a Uint8Array or a string');
+}
+
+function closedError(): QueueError {
+  return new QueueError('the queue handle was closed', 'ERR_QUEUE_CLOSED', 0, 'close');
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}
+
+interface PendingJob {
+  cancel(reason: 'abort' | 'close'): void;
+}
+
+export class MessageQueue {
+  readonly id: number;
+  /** The key the queue was opened by; null for a private queue or one opened by id. */
+  readonly key: number | null;
+  readonly #pending = new Map<number, PendingJob>();
+  #keepsProcessAlive = true;
+  #closed = false;
+
+  private constructor(id: number, key: number | null) {
+    this.id = id;
+    this.key = key;
+  }
+
+  /** An existing queue; ENOENT when none exists for the key. */
+  static open(key: number): MessageQueue {
+    const keyT = toKeyT(key);
+    const id = withQueueErrors(`key ${formatKey(keyT)}`, () => native.msgget(keyT, 0));
+    return new MessageQueue(id, keyT);
+  }
+
+  /** The queue for the key, created with `mode` if none exists (or EEXIST with `exclusive`). */
+  static create(key: number, options: CreateOptions = {}): MessageQueue {
+    const keyT = toKeyT(key);
+    const flags = IPC_CREAT | (options.exclusive ? IPC_EXCL : 0) | checkMode(options.mode ?? 0o600);
+    const id = withQueueErrors(`key ${formatKey(keyT)}`, () => native.msgget(keyT, flags));
+    return new MessageQueue(id, keyT);
+  }
+
+  /** A new queue no key names (IPC_PRIVATE). */
+  static createPrivate(options: Pick<CreateOptions, 'mode'> = {}): MessageQueue {
+    const flags = IPC_CREAT | checkMode(options.mode ?? 0o600);
+    const id = withQueueErrors('IPC_PRIVATE', () => native.msgget(IPC_PRIVATE, flags));
+    return new MessageQueue(id, null);
+  }
+
+  /** A queue by its identifier (as ipcs(1) prints it), without any check. */
+  static fromId(id: number): MessageQueue {
+    if (!Number.isInteger(id) || id < 0 || id > 0x7fff_ffff) throw new RangeError(`queue id ${id} is not valid`);
+    return new MessageQueue(id, null);
+  }
+
+  get #context(): string {
+    return this.key === null ? `queue id ${this.id}` : `key ${formatKey(this.key)}`;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw closedError();
+  }
+
+  /** msgsnd with IPC_NOWAIT: true when sent, false when the queue is full. */
+  trySend(type: MessageType, data: Uint8Array | string): boolean {
+    this.#assertOpen();
+    const bytes = toBytes(data);
+    return withQueueErrors(this.#context, () => native.trySend(this.id, type, bytes, 0));
+  }
+
+  /** msgsnd. The bytes are copied before this returns; it waits while the queue is full unless `nowait`. */
+  async send(type: MessageType, data: Uint8Array | string, options: WaitOptions = {}): Promise<void> {
+    if (this.trySend(type, data)) return;
+    if (options.nowait) throw queueError(EAGAIN, 'msgsnd', this.#context);
+    options.signal?.throwIfAborted();
+    const bytes = toBytes(data);
+    return new Promise<void>((resolve, reject) => {
+      let cancelledBy: 'abort' | 'close' = 'abort';
+      const jobId = withQueueErrors(this.#context, () =>
+        native.startSend(this.id, type, bytes, 0, (errno, cancelled) => {
+          this.#finish(jobId, options.signal, onAbort);
+          if (errno === 0 && !cancelled) resolve();
+          else if (cancelled) reject(cancelledBy === 'close' ? closedError() : abortError(options.signal!));
+          else reject(queueError(errno, 'msgsnd', this.#context));
+        }),
+      );
+      const onAbort = (): void => void native.cancel(jobId);
+      this.#track(jobId, options.signal, onAbort, (reason) => {
+        cancelledBy = reason;
+        native.cancel(jobId);
+      });
+    });
+  }
+
+  /** msgrcv with IPC_NOWAIT: the message, or null when none matches. */
+  tryReceive(options: ReceiveOptions = {}): Message | null {
+    this.#assertOpen();
+    const { type, maxBytes, flags } = this.#receiveArguments(options);
+    const data = withQueueErrors(this.#context, () => native.tryReceive(this.id, type, maxBytes, flags));
+    return data === null ? null : { type: lastReceivedType(), data };
+  }
+
+  /** msgrcv. Waits for a matching message unless `nowait`. */
+  async receive(options: ReceiveOptions & WaitOptions = {}): Promise<Message> {
+    const message = this.tryReceive(options);
+    if (message) return message;
+    if (options.nowait) throw queueError(ENOMSG, 'msgrcv', this.#context);
+    const messages = await this.#waitForMessages(options, 1, options.signal, true);
+    return messages[0] as Message;
+  }
+
+  /**
+   * Every matching message as it arrives. Messages already queued are taken
+   * without a thread hop; after that one wake-up brings up to `batch` messages.
+   */
+  async *messages(options: StreamOptions = {}): AsyncGenerator<Message, void, undefined> {
+    const batch = options.batch ?? 64;
+    if (!Number.isInteger(batch) || batch < 1 || batch > 4096) {
+      throw new RangeError(`batch must be an integer from 1 to 4096, not ${batch}`);
+    }
+    const { signal } = options;
+    while (!signal?.aborted && !this.#closed) {
+      let taken = 0;
+      for (let message = this.tryReceive(options); message; message = this.tryReceive(options)) {
+        yield message;
+        if (++taken === batch) break;
+      }
+      if (taken === batch) {
+        // A queue that never empties must not starve timers and I/O.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (taken > 0 || signal?.aborted || this.#closed) continue;
+      const messages = await this.#waitForMessages(options, batch, signal, false);
+      if (messages.length === 0) return;
+      yield* messages;
+    }
+  }
+
+  #receiveArguments(options: ReceiveOptions): { type: MessageType; maxBytes: number; flags: number } {
+    const maxBytes = options.maxBytes ?? queueLimits().msgmax;
+    if (!Number.isInteger(maxBytes) || maxBytes < 0 || maxBytes > 0x7fff_ffff) {
+      throw new RangeError(`maxBytes must be a non-negative integer, not ${String(maxBytes)}`);
+    }
+    const flags = (options.noError ? MSG_NOERROR : 0) | (options.except ? MSG_EXCEPT : 0);
+    return { type: options.type ?? 0, maxBytes, flags };
+  }
+
+  /** Resolves with the messages taken; a cancelled wait rejects when `rejectOnCancel`, else gives []. */
+  #waitForMessages(
+    options: ReceiveOptions,
+    batch: number,
+    signal: AbortSignal | undefined,
+    rejectOnCancel: boolean,
+  ): Promise<Message[]> {
+    signal?.throwIfAborted();
+    this.#assertOpen();
+    const { type, maxBytes, flags } = this.#receiveArguments(options);
+    return new Promise<Message[]>((resolve, reject) => {
+      let cancelledBy: 'abort' | 'close' = 'abort';
+      const jobId = withQueueErrors(this.#context, () =>
+        native.startReceive(this.id, type, maxBytes, flags, batch, (errno, cancelled, messages: RawMessage[]) => {
+          this.#finish(jobId, signal, onAbort);
+          if (messages.length > 0) resolve(messages);
+          else if (cancelled && !rejectOnCancel) resolve([]);
+          else if (cancelled) reject(cancelledBy === 'close' ? closedError() : abortError(signal!));
+          else reject(queueError(errno, 'msgrcv', this.#context));
+        }),
+      );
+      const onAbort = (): void => void native.cancel(jobId);
+      this.#track(jobId, signal, onAbort, (reason) => {
+        cancelledBy = reason;
+        native.cancel(jobId);
+      });
+    });
+  }
+
+  #track(
+    jobId: number,
+    signal: AbortSignal | undefined,
+    onAbort: () => void,
+    cancel: (reason: 'abort' | 'close') => void,
+  ): void {
+    this.#pending.set(jobId, { cancel });
+    if (!this.#keepsProcessAlive) native.setRef(jobId, false);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  }
+
+  #finish(jobId: number, signal: AbortSignal | undefined, onAbort: () => void): void {
+    this.#pending.delete(jobId);
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  /** IPC_STAT. */
+  stat(): QueueStatus {
+    return toQueueStatus(withQueueErrors(this.#context, () => native.stat(this.id)));
+  }
+
+  /** IPC_SET for the fields given; the others keep their values. */
+  set(changes: QueueChanges): void {
+    const mode = changes.mode === undefined ? -1 : checkMode(changes.mode);
+    withQueueErrors(this.#context, () =>
+      native.set(this.id, changes.uid ?? -1, changes.gid ?? -1, mode, changes.qbytes ?? -1),
+    );
+  }
+
+  /** IPC_RMID: the queue and its messages are gone; waiting callers everywhere get EIDRM. */
+  remove(): void {
+    withQueueErrors(this.#context, () => native.remove(this.id));
+  }
+
+  /** Cancels this handle's waiting calls (they reject with ERR_QUEUE_CLOSED); the queue itself stays. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const job of this.#pending.values()) job.cancel('close');
+  }
+
+  /** Waiting calls keep the process alive (the default). */
+  ref(): this {
+    this.#keepsProcessAlive = true;
+    for (const jobId of this.#pending.keys()) native.setRef(jobId, true);
+    return this;
+  }
+
+  /** Waiting calls no longer keep the process alive. */
+  unref(): this {
+    this.#keepsProcessAlive = false;
+    for (const jobId of this.#pending.keys()) native.setRef(jobId, false);
+    return this;
+  }
+}

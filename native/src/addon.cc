@@ -1,0 +1,52 @@
+// Node-API binding for System V message queues: msgget, msgsnd, msgrcv,
+// msgctl and ftok. The typed API over it is native/lib/.
+#include <napi.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+
+#include <climits>
+
+#include "addon_state.h"
+#include "blocking_job.h"
+#include "sync_calls.h"
+
+namespace sysvmq {
+
+AddonState::AddonState() = default;
+AddonState::~AddonState() = default;
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData<AddonState>(new AddonState());
+
+  exports.Set("msgget", Napi::Function::New(env, Msgget, "msgget"));
+  exports.Set("ftok", Napi::Function::New(env, Ftok, "ftok"));
+  exports.Set("trySend", Napi::Function::New(env, TrySend, "trySend"));
+  exports.Set("tryReceive", Napi::Function::New(env, TryReceive, "tryReceive"));
+  exports.Set("bindTypeSlots", Napi::Function::New(env, BindTypeSlots, "bindTypeSlots"));
+  exports.Set("stat", Napi::Function::New(env, Stat, "stat"));
+  exports.Set("set", Napi::Function::New(env, Set, "set"));
+  exports.Set("remove", Napi::Function::New(env, Remove, "remove"));
+  exports.Set("startReceive", Napi::Function::New(env, BlockingJob::StartReceive, "startReceive"));
+  exports.Set("startSend", Napi::Function::New(env, BlockingJob::StartSend, "startSend"));
+  exports.Set("cancel", Napi::Function::New(env, BlockingJob::Cancel, "cancel"));
+  exports.Set("setRef", Napi::Function::New(env, BlockingJob::SetRef, "setRef"));
+
+  Napi::Object constants = Napi::Object::New(env);
+  constants.Set("IPC_PRIVATE", Napi::Number::New(env, IPC_PRIVATE));
+  constants.Set("IPC_CREAT", Napi::Number::New(env, IPC_CREAT));
+  constants.Set("IPC_EXCL", Napi::Number::New(env, IPC_EXCL));
+  constants.Set("IPC_NOWAIT", Napi::Number::New(env, IPC_NOWAIT));
+  constants.Set("MSG_NOERROR", Napi::Number::New(env, MSG_NOERROR));
+  constants.Set("MSG_EXCEPT", Napi::Number::New(env, MSG_EXCEPT));
+  constants.Set("LONG_BITS", Napi::Number::New(env, static_cast<double>(sizeof(long) * CHAR_BIT)));
+  constants.Set("LONG_MAX", Napi::BigInt::New(env, static_cast<int64_t>(LONG_MAX)));
+  constants.Set("LONG_MIN", Napi::BigInt::New(env, static_cast<int64_t>(LONG_MIN)));
+  exports.Set("constants", constants);
+  return exports;
+}
+
+}  // namespace sysvmq
+
+static Napi::Object InitSysvMq(Napi::Env env, Napi::Object exports) { return sysvmq::Init(env, exports); }
+
+NODE_API_MODULE(sysv_mq, InitSysvMq)

@@ -1,0 +1,38 @@
+// Per-environment state: every main thread and worker that loads the addon
+// gets its own, so a worker's teardown only touches its own jobs.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "msg_buffer.h"
+
+namespace sysvmq {
+
+class BlockingJob;
+
+struct AddonState {
+  AddonState();
+  ~AddonState();
+
+  // Scratch for the synchronous calls, which all run on this env's thread.
+  MsgBuffer scratch;
+
+  // Where tryReceive() reports the type without allocating an object:
+  // type_slot[0] holds the type when exact as a double, else type_slot[1] is 1
+  // and big_type_slot[0] holds it.
+  Napi::Reference<Napi::Float64Array> type_slot_ref;
+  Napi::Reference<Napi::BigInt64Array> big_type_slot_ref;
+  double* type_slot = nullptr;
+  int64_t* big_type_slot = nullptr;
+
+  uint32_t next_job_id = 1;
+  std::unordered_map<uint32_t, std::unique_ptr<BlockingJob>> jobs;
+
+  static AddonState* Of(Napi::Env env) { return env.GetInstanceData<AddonState>(); }
+};
+
+}  // namespace sysvmq

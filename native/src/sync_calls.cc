@@ -1,0 +1,203 @@
+#include "sync_calls.h"
+
+#include <sys/ipc.h>
+#include <sys/msg.h>
+
+#include <cerrno>
+#include <climits>
+#include <string>
+
+#include "addon_state.h"
+#include "args.h"
+#include "errno_error.h"
+#include "msg_type.h"
+
+namespace sysvmq {
+
+namespace {
+
+constexpr int64_t kMaxId = INT_MAX;
+constexpr int64_t kMaxPayload = INT_MAX;
+
+Napi::Value TimeOrZero(Napi::Env env, time_t seconds) { return Napi::Number::New(env, static_cast<double>(seconds)); }
+
+}  // namespace
+
+// msgget(key: int32, flags: int) -> id
+Napi::Value Msgget(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t key, flags;
+  if (!ArgInt(info, 0, "key", INT32_MIN, INT32_MAX, &key) || !ArgInt(info, 1, "flags", 0, INT_MAX, &flags)) {
+    return env.Undefined();
+  }
+  int id = msgget(static_cast<key_t>(key), static_cast<int>(flags));
+  if (id == -1) {
+    ThrowErrno(env, errno, "msgget");
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, id);
+}
+
+// ftok(path: string, projId: 1..255) -> key
+Napi::Value Ftok(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "path must be a string").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int64_t proj;
+  if (!ArgInt(info, 1, "projId", 1, 255, &proj)) return env.Undefined();
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  key_t key = ftok(path.c_str(), static_cast<int>(proj));
+  if (key == -1) {
+    ThrowErrno(env, errno, "ftok");
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, key);
+}
+
+// trySend(id, type, data, flags) -> true when sent, false when the queue is full
+Napi::Value TrySend(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t id, flags;
+  long type;
+  const uint8_t* data;
+  size_t length;
+  if (!ArgInt(info, 0, "id", 0, kMaxId, &id) || !ToMsgType(env, info[1], "message type", &type) ||
+      !ArgBytes(info, 2, "data", &data, &length) || !ArgInt(info, 3, "flags", 0, INT_MAX, &flags)) {
+    return env.Undefined();
+  }
+  MsgBuffer& buffer = AddonState::Of(env)->scratch;
+  buffer.Fill(type, data, length);
+  if (msgsnd(static_cast<int>(id), buffer.raw(), length, static_cast<int>(flags) | IPC_NOWAIT) == 0) {
+    return Napi::Boolean::New(env, true);
+  }
+  int err = errno;
+  if (err == EAGAIN) return Napi::Boolean::New(env, false);
+  ThrowErrno(env, err, "msgsnd");
+  return env.Undefined();
+}
+
+// tryReceive(id, type, maxBytes, flags) -> Buffer, or null when no message matches.
+// The message's type goes to the slots bound with bindTypeSlots().
+Napi::Value TryReceive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t id, max_bytes, flags;
+  long type;
+  if (!ArgInt(info, 0, "id", 0, kMaxId, &id) || !ToMsgType(env, info[1], "message type", &type) ||
+      !ArgInt(info, 2, "maxBytes", 0, kMaxPayload, &max_bytes) || !ArgInt(info, 3, "flags", 0, INT_MAX, &flags)) {
+    return env.Undefined();
+  }
+  AddonState* state = AddonState::Of(env);
+  if (state->type_slot == nullptr) {
+    Napi::Error::New(env, "bindTypeSlots() was not called").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  MsgBuffer& buffer = state->scratch;
+  buffer.EnsurePayload(static_cast<size_t>(max_bytes));
+  ssize_t received = msgrcv(static_cast<int>(id), buffer.raw(), static_cast<size_t>(max_bytes), type,
+                            static_cast<int>(flags) | IPC_NOWAIT);
+  if (received < 0) {
+    int err = errno;
+    if (err == ENOMSG) return env.Null();
+    ThrowErrno(env, err, "msgrcv");
+    return env.Undefined();
+  }
+  long got = buffer.type();
+  double as_double = static_cast<double>(got);
+  if (as_double <= 9007199254740991.0) {
+    state->type_slot[0] = as_double;
+    state->type_slot[1] = 0;
+  } else {
+    state->type_slot[1] = 1;
+    state->big_type_slot[0] = got;
+  }
+  return Napi::Buffer<char>::Copy(env, buffer.payload(), static_cast<size_t>(received));
+}
+
+// bindTypeSlots(Float64Array(2), BigInt64Array(1))
+Napi::Value BindTypeSlots(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_bigint64_array ||
+      info[0].As<Napi::TypedArray>().ElementLength() < 2 || info[1].As<Napi::TypedArray>().ElementLength() < 1) {
+    Napi::TypeError::New(env, "bindTypeSlots expects a Float64Array(2) and a BigInt64Array(1)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  AddonState* state = AddonState::Of(env);
+  Napi::Float64Array slot = info[0].As<Napi::Float64Array>();
+  Napi::BigInt64Array big_slot = info[1].As<Napi::BigInt64Array>();
+  state->type_slot_ref = Napi::Persistent(slot);
+  state->big_type_slot_ref = Napi::Persistent(big_slot);
+  state->type_slot = slot.Data();
+  state->big_type_slot = big_slot.Data();
+  return env.Undefined();
+}
+
+// stat(id) -> every field of struct msqid_ds; times in seconds, 0 for never
+Napi::Value Stat(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t id;
+  if (!ArgInt(info, 0, "id", 0, kMaxId, &id)) return env.Undefined();
+  struct msqid_ds ds {};
+  if (msgctl(static_cast<int>(id), IPC_STAT, &ds) == -1) {
+    ThrowErrno(env, errno, "msgctl");
+    return env.Undefined();
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("key", Napi::Number::New(env, static_cast<double>(ds.msg_perm.__key)));
+  out.Set("uid", Napi::Number::New(env, ds.msg_perm.uid));
+  out.Set("gid", Napi::Number::New(env, ds.msg_perm.gid));
+  out.Set("cuid", Napi::Number::New(env, ds.msg_perm.cuid));
+  out.Set("cgid", Napi::Number::New(env, ds.msg_perm.cgid));
+  out.Set("mode", Napi::Number::New(env, ds.msg_perm.mode));
+  out.Set("qnum", Napi::Number::New(env, static_cast<double>(ds.msg_qnum)));
+  out.Set("qbytes", Napi::Number::New(env, static_cast<double>(ds.msg_qbytes)));
+  out.Set("cbytes", Napi::Number::New(env, static_cast<double>(ds.__msg_cbytes)));
+  out.Set("lspid", Napi::Number::New(env, ds.msg_lspid));
+  out.Set("lrpid", Napi::Number::New(env, ds.msg_lrpid));
+  out.Set("stime", TimeOrZero(env, ds.msg_stime));
+  out.Set("rtime", TimeOrZero(env, ds.msg_rtime));
+  out.Set("ctime", TimeOrZero(env, ds.msg_ctime));
+  return out;
+}
+
+// set(id, uid, gid, mode, qbytes): -1 keeps a field as it is
+Napi::Value Set(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t id, uid, gid, mode, qbytes;
+  if (!ArgInt(info, 0, "id", 0, kMaxId, &id) || !ArgInt(info, 1, "uid", -1, UINT32_MAX - 1, &uid) ||
+      !ArgInt(info, 2, "gid", -1, UINT32_MAX - 1, &gid) || !ArgInt(info, 3, "mode", -1, 0777, &mode) ||
+      !ArgInt(info, 4, "qbytes", -1, static_cast<int64_t>(ULONG_MAX > INT64_MAX ? INT64_MAX : ULONG_MAX),
+              &qbytes)) {
+    return env.Undefined();
+  }
+  struct msqid_ds ds {};
+  if (msgctl(static_cast<int>(id), IPC_STAT, &ds) == -1) {
+    ThrowErrno(env, errno, "msgctl");
+    return env.Undefined();
+  }
+  if (uid >= 0) ds.msg_perm.uid = static_cast<uid_t>(uid);
+  if (gid >= 0) ds.msg_perm.gid = static_cast<gid_t>(gid);
+  if (mode >= 0) ds.msg_perm.mode = static_cast<unsigned short>((ds.msg_perm.mode & ~0777) | mode);
+  if (qbytes >= 0) ds.msg_qbytes = static_cast<msglen_t>(qbytes);
+  if (msgctl(static_cast<int>(id), IPC_SET, &ds) == -1) {
+    ThrowErrno(env, errno, "msgctl");
+  }
+  return env.Undefined();
+}
+
+// remove(id): IPC_RMID
+Napi::Value Remove(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t id;
+  if (!ArgInt(info, 0, "id", 0, kMaxId, &id)) return env.Undefined();
+  if (msgctl(static_cast<int>(id), IPC_RMID, nullptr) == -1) {
+    ThrowErrno(env, errno, "msgctl");
+  }
+  return env.Undefined();
+}
+
+}  // namespace sysvmq
