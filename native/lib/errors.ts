@@ -49,7 +49,12 @@ function isNativeErrnoError(error: unknown): error is Error & NativeErrnoError {
 }
 
 // libuv's own map lacks the System V codes (EIDRM, ENOMSG), so names come from os.constants.
-const errnoNames = new Map(Object.entries(os.constants.errno).map(([name, value]) => [value, name]));
+// Where two names share a number (EAGAIN and EWOULDBLOCK), the first listed wins, as with
+// util.getSystemErrorName: the descriptions above and callers match on EAGAIN.
+const errnoNames = new Map<number, string>();
+for (const [name, value] of Object.entries(os.constants.errno)) {
+  if (!errnoNames.has(value)) errnoNames.set(value, name);
+}
 
 export function errnoName(errno: number): string {
   return errnoNames.get(Math.abs(errno)) ?? `errno ${Math.abs(errno)}`;

@@ -67,6 +67,14 @@ function checkMode(mode: number): number {
   return mode;
 }
 
+// msgsnd(2) takes only positive types (the kernel says EINVAL, as for a missing queue).
+function checkSendType(type: MessageType): MessageType {
+  if ((typeof type === 'number' || typeof type === 'bigint') && type <= 0) {
+    throw new RangeError(`a message type to send must be positive, not ${String(type)}`);
+  }
+  return type;
+}
+
 function toBytes(data: Uint8Array | string): Uint8Array {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (data instanceof Uint8Array) return data;
@@ -137,6 +145,7 @@ export class MessageQueue {
   /** msgsnd with IPC_NOWAIT: true when sent, false when the queue is full. */
   trySend(type: MessageType, data: Uint8Array | string): boolean {
     this.#assertOpen();
+    checkSendType(type);
     const bytes = toBytes(data);
     return withQueueErrors(this.#context, () => native.trySend(this.id, type, bytes, 0));
   }
@@ -183,30 +192,35 @@ export class MessageQueue {
   }
 
   /**
-   * Every matching message as it arrives. Messages already queued are taken
-   * without a thread hop; after that one wake-up brings up to `batch` messages.
+   * The messages already waiting (up to `batch`), taken without a thread hop;
+   * when none is waiting, waits for one and takes what else has arrived by
+   * then. Resolves with [] when `signal` aborts or close() is called: a
+   * message is never taken and then dropped.
    */
-  async *messages(options: StreamOptions = {}): AsyncGenerator<Message, void, undefined> {
+  async receiveBatch(options: StreamOptions = {}): Promise<Message[]> {
     const batch = options.batch ?? 64;
     if (!Number.isInteger(batch) || batch < 1 || batch > 4096) {
       throw new RangeError(`batch must be an integer from 1 to 4096, not ${batch}`);
     }
-    const { signal } = options;
-    while (!signal?.aborted && !this.#closed) {
-      let taken = 0;
-      for (let message = this.tryReceive(options); message; message = this.tryReceive(options)) {
-        yield message;
-        if (++taken === batch) break;
-      }
-      if (taken === batch) {
-        // A queue that never empties must not starve timers and I/O.
-        await new Promise((resolve) => setImmediate(resolve));
-        continue;
-      }
-      if (taken > 0 || signal?.aborted || this.#closed) continue;
-      const messages = await this.#waitForMessages(options, batch, signal, false);
+    const taken: Message[] = [];
+    for (let message = this.tryReceive(options); message;) {
+      taken.push(message);
+      if (taken.length === batch) break;
+      message = this.tryReceive(options);
+    }
+    if (taken.length > 0 || options.signal?.aborted || this.#closed) return taken;
+    return this.#waitForMessages(options, batch, options.signal, false);
+  }
+
+  /** Every matching message as it arrives, in batches (see receiveBatch); ends when `signal` aborts. */
+  async *messages(options: StreamOptions = {}): AsyncGenerator<Message, void, undefined> {
+    const batch = options.batch ?? 64;
+    while (!options.signal?.aborted && !this.#closed) {
+      const messages = await this.receiveBatch(options);
       if (messages.length === 0) return;
       yield* messages;
+      // A queue that never empties must not starve timers and I/O.
+      if (messages.length === batch) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// ledctl: commands ledd over its message queue.
+import { packageVersion } from '../daemon/version.js';
+import { parseArguments } from './arguments.js';
+import { exchange } from './exchange.js';
+import { ClientError, ClientExit } from './exit-codes.js';
+import { statusJson, statusText } from './status-format.js';
+import { usageText } from './usage.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArguments(argv, process.env);
+  if (parsed.kind === 'help') {
+    process.stdout.write(usageText);
+    return ClientExit.ok;
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`ledctl ${packageVersion()}\n`);
+    return ClientExit.ok;
+  }
+  const { verb, key, timeoutMs, json } = parsed.options;
+  const { reply, status, queueId } = await exchange(verb, key, timeoutMs);
+  if (!reply.ok) {
+    throw new ClientError(ClientExit.refused, `ledd refused: ${reply.message} (${reply.code})`);
+  }
+  if (verb === 'STATUS' && status) {
+    process.stdout.write(`${json ? statusJson(reply, queueId, status) : statusText(reply, queueId, status)}\n`);
+  } else if (verb === 'EXIT') {
+    process.stdout.write(`ledd exited; LED ${reply.state}\n`);
+  } else {
+    process.stdout.write(`LED ${reply.state}\n`);
+  }
+  return ClientExit.ok;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const known = error instanceof ClientError;
+  process.stderr.write(`ledctl: ${known ? error.message : `unexpected error: ${(error as Error).stack}`}\n`);
+  process.exitCode = known ? error.exitCode : ClientExit.failure;
+}

@@ -1,0 +1,70 @@
+// How `ledctl status` shows the daemon's answer and the queue's IPC_STAT data.
+import { formatKey, type QueueStatus } from '../native/lib/index.js';
+import { describeGroup, describeUser } from '../daemon/os/accounts.js';
+import type { Reply } from '../daemon/protocol/reply.js';
+
+type OkReply = Extract<Reply, { ok: true }>;
+
+function when(date: Date | null): string {
+  return date === null
+    ? 'never'
+    : date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
+}
+
+function pidAt(pid: number, date: Date | null): string {
+  return pid === 0 ? 'none' : `pid ${pid} at ${when(date)}`;
+}
+
+export function statusText(reply: OkReply, queueId: number, status: QueueStatus): string {
+  const field = (name: string): string => reply.fields[name] ?? '?';
+  return [
+    `LED is ${reply.state}`,
+    `ledd: pid ${field('pid')}, backend ${field('backend')}, line ${field('line').replace(/_/g, ' ')}; ` +
+      `${field('handled')} requests handled, ${field('rejected')} rejected`,
+    `queue: key ${formatKey(status.key)}, id ${queueId}: ${status.qnum} messages, ${status.cbytes} of ${status.qbytes} bytes`,
+    `  last send:     ${pidAt(status.lspid, status.stime)}`,
+    `  last receive:  ${pidAt(status.lrpid, status.rtime)}`,
+    `  last change:   ${when(status.ctime)}`,
+    `  owner ${describeUser(status.uid)}, group ${describeGroup(status.gid)}, created by ${describeUser(status.cuid)}, ` +
+      `mode 0${status.mode.toString(8)}`,
+  ].join('\n');
+}
+
+export function statusJson(reply: OkReply, queueId: number, status: QueueStatus): string {
+  const numeric = (name: string): number | null =>
+    reply.fields[name] === undefined ? null : Number(reply.fields[name]);
+  return JSON.stringify(
+    {
+      led: reply.state.toLowerCase(),
+      daemon: {
+        pid: numeric('pid'),
+        backend: reply.fields.backend ?? null,
+        line: reply.fields.line?.replace(/_/g, ' ') ?? null,
+        handled: numeric('handled'),
+        rejected: numeric('rejected'),
+      },
+      queue: {
+        key: formatKey(status.key),
+        id: queueId,
+        messages: status.qnum,
+        bytes: status.cbytes,
+        maxBytes: status.qbytes,
+        lastSendPid: status.lspid || null,
+        lastReceivePid: status.lrpid || null,
+        lastSend: status.stime,
+        lastReceive: status.rtime,
+        lastChange: status.ctime,
+        uid: status.uid,
+        gid: status.gid,
+        cuid: status.cuid,
+        cgid: status.cgid,
+        mode: `0${status.mode.toString(8)}`,
+      },
+    },
+    null,
+    2,
+  );
+}

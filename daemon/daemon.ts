@@ -1,0 +1,135 @@
+// The running daemon: the receive loop, housekeeping, and an orderly exit
+// (LED to its exit state, line released, queue removed).
+import type { MessageQueue } from '../native/lib/index.js';
+import type { ExitState } from './config.js';
+import type { Led } from './led.js';
+import type { Logger } from './log/logger.js';
+import { RECEIVE_BYTES, REQUEST_TYPE_MAX } from './protocol/constants.js';
+import { formatOk } from './protocol/reply.js';
+import { QueueSweeper } from './queue-sweeper.js';
+import { ReplyBook } from './replies.js';
+import { RequestHandler } from './request-handler.js';
+import type { ServiceNotifier } from './service-notifier.js';
+
+/** After finding garbage, look again soon: someone may be flooding the queue. */
+const BUSY_HOUSEKEEPING_MS = 200;
+
+export interface DaemonParts {
+  queue: MessageQueue;
+  led: Led;
+  log: Logger;
+  notifier: ServiceNotifier;
+  exitState: ExitState;
+  housekeepingMs: number;
+}
+
+export class Daemon {
+  readonly #parts: DaemonParts;
+  readonly #handler: RequestHandler;
+  readonly #sweeper: QueueSweeper;
+  readonly #stop = new AbortController();
+  #stopReason: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(parts: DaemonParts) {
+    this.#parts = parts;
+    const book = new ReplyBook();
+    this.#sweeper = new QueueSweeper(parts.queue, book, parts.log);
+    this.#handler = new RequestHandler({
+      queue: parts.queue,
+      led: parts.led,
+      log: parts.log,
+      book,
+      onQueueFull: () => this.#sweeper.sweep(),
+      onStateChange: () => this.#reportStatus(),
+    });
+    this.#sweeper.attach(this.#handler);
+  }
+
+  /** Asks the loop to stop (signals); safe to call any number of times. */
+  stop(reason: string): void {
+    if (this.#stopReason !== undefined) {
+      this.#parts.log.info({ reason }, 'already stopping');
+      return;
+    }
+    this.#stopReason = reason;
+    this.#parts.log.info({ reason }, 'stopping');
+    this.#stop.abort();
+  }
+
+  async run(): Promise<void> {
+    const { queue, notifier, log } = this.#parts;
+    notifier.ready();
+    this.#reportStatus();
+    log.info({ led: this.#parts.led.state, line: this.#parts.led.line.location, queueId: queue.id }, 'ready');
+    this.#scheduleHousekeeping(this.#parts.housekeepingMs);
+
+    try {
+      while (!this.#stop.signal.aborted && !this.#handler.exitRequest) {
+        const batch = await queue.receiveBatch({
+          type: -REQUEST_TYPE_MAX,
+          maxBytes: RECEIVE_BYTES,
+          noError: true,
+          batch: 64,
+          signal: this.#stop.signal,
+        });
+        // Every message taken is handled, even after an exit request or a signal.
+        for (const message of batch) this.#handler.handle(message);
+        if (batch.length > 0 && !this.#handler.exitRequest) this.#sweeper.maintain();
+      }
+    } catch (error) {
+      // The queue was removed under us (ipcrm) or became unusable: the LED is
+      // still put to its exit state and the line released.
+      this.#stopReason ??= `queue failure: ${(error as Error).message}`;
+      this.#shutdown();
+      throw error;
+    }
+    this.#shutdown();
+  }
+
+  #scheduleHousekeeping(delayMs: number): void {
+    this.#timer = setTimeout(() => this.#housekeep(), delayMs);
+  }
+
+  #housekeep(): void {
+    this.#parts.notifier.watchdog();
+    let discarded = 0;
+    try {
+      discarded = this.#sweeper.maintain().discarded;
+    } catch (error) {
+      this.#parts.log.error({ err: error }, 'housekeeping failed');
+    }
+    if (!this.#stop.signal.aborted) {
+      this.#scheduleHousekeeping(discarded > 0 ? BUSY_HOUSEKEEPING_MS : this.#parts.housekeepingMs);
+    }
+  }
+
+  #reportStatus(): void {
+    const { handled, rejected } = this.#handler.stats;
+    this.#parts.notifier.status(`LED ${this.#parts.led.state}; ${handled} commands, ${rejected} rejected`);
+  }
+
+  #shutdown(): void {
+    const { queue, led, log, notifier, exitState } = this.#parts;
+    clearTimeout(this.#timer);
+    notifier.stopping();
+    notifier.status(`stopping (${this.#stopReason ?? 'exit requested'})`);
+    try {
+      if (exitState !== 'keep') led.line.set(exitState === 'on');
+    } catch (error) {
+      log.error({ err: error }, 'could not drive the LED to its exit state');
+    }
+    const finalState = led.state;
+    led.line.release();
+    try {
+      this.#handler.replyToExit(formatOk(this.#handler.exitRequest?.id, finalState, { exiting: 'yes' }));
+      queue.remove();
+    } catch (error) {
+      log.error({ err: error }, 'could not remove the queue');
+    }
+    log.info(
+      { led: finalState, reason: this.#stopReason ?? 'exit requested' },
+      'line released, queue removed; exiting',
+    );
+  }
+}

@@ -1,0 +1,56 @@
+// ledd --help.
+export const helpText = `Usage: ledd [options]
+
+Drives an LED on a GPIO line (GPIO17 by default) as commanded over a
+System V message queue. Send it commands with ledctl (ledctl on|off|toggle|status|exit)
+or with any program that sends type 1 "ON"/"OFF" and type 2 (exit) messages.
+
+Every option has an environment equivalent (for systemd's EnvironmentFile=);
+an option on the command line wins.
+
+Queue:
+  --key KEY              queue key: decimal (1234), 0x hex, 0o octal, or a path for
+                         ftok(3) (PATH or PATH:PROJ_ID, default project id 76 'L')
+                         [LEDD_KEY, default 1234, the chapter's MSG_QUEUE_KEY]
+  --mode MODE            queue permission bits, octal; never world-accessible
+                         [LEDD_MODE, default 0660]
+  --group GROUP          group given to the queue, name or gid; its members may
+                         command the LED [LEDD_GROUP, default: ledd's own group]
+
+LED:
+  --backend NAME         libgpiod: a real GPIO line through node-libgpiod;
+                         sim: a simulated LED (machines without GPIO)
+                         [LEDD_BACKEND, default libgpiod]
+  --line LINE            line name, searched on every chip (GPIO17), or an
+                         offset on --chip [LEDD_LINE, default GPIO17]
+  --chip CHIP            chip name, path or label (gpiochip4) [LEDD_CHIP]
+  --active-low           the LED lights when the line is low [LEDD_ACTIVE_LOW=1]
+  --start-state STATE    restore (the last commanded state, else off), on, off
+                         [LEDD_START_STATE, default restore]
+  --exit-state STATE     off, on, keep: the level driven before the line is
+                         released at exit [LEDD_EXIT_STATE, default off]
+  --state-file PATH      where the last commanded state is kept, or "none"
+                         [LEDD_STATE_FILE, default $STATE_DIRECTORY/state.json,
+                         /var/lib/ledd/state.json for root, else
+                         ~/.local/state/ledd/state.json]
+
+Running:
+  --log-level LEVEL      fatal, error, warn, info, debug, trace
+                         [LEDD_LOG_LEVEL, default info]
+  --log-format FORMAT    auto, json, journal (syslog priority prefixes), pretty
+                         [LEDD_LOG_FORMAT, default auto: journal under systemd,
+                         pretty on a terminal, json otherwise]
+  --housekeeping-interval SECONDS
+                         how often stale replies and unreadable messages are
+                         cleared [LEDD_HOUSEKEEPING_INTERVAL, default 5; under a
+                         systemd watchdog, half its interval]
+  -h, --help             this text
+  --version              ledd's version
+
+Exit: SIGTERM, SIGINT, SIGHUP or a type 2 message: the LED goes to its exit
+state, the line is released, the queue is removed (IPC_RMID), exit status 0.
+
+Exit status: 0 clean exit; 1 unexpected failure; 2 bad option or environment
+value; 3 the queue cannot be created or adopted; 4 the GPIO line cannot be
+used; 5 the state file cannot be read.
+`;

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// ledd: the LED controller daemon.
+import { QueueError, formatKey } from '../native/lib/index.js';
+import { type Config, describeConfig, parseCommandLine } from './config.js';
+import { UsageError } from './cli/flags.js';
+import { Daemon } from './daemon.js';
+import { DaemonExit } from './exit-codes.js';
+import { GpioError, type LedLine } from './gpio/line.js';
+import { openLedLine } from './gpio/open-line.js';
+import { helpText } from './help.js';
+import { Led } from './led.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { ownQueue, QueueOwnershipError } from './queue-owner.js';
+import { createServiceNotifier } from './service-notifier.js';
+import { readState, StateFileError } from './state-file.js';
+import { packageVersion } from './version.js';
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+function startLevel(config: Config): boolean {
+  if (config.startState !== 'restore') return config.startState === 'on';
+  return config.stateFile === null ? false : (readState(config.stateFile)?.on ?? false);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof StateFileError) return DaemonExit.stateFile;
+  if (error instanceof GpioError) return DaemonExit.gpio;
+  if (error instanceof QueueOwnershipError || error instanceof QueueError) return DaemonExit.queue;
+  return DaemonExit.failure;
+}
+
+async function start(config: Config, log: Logger, stopRequests: string[]): Promise<number> {
+  const notifier = createServiceNotifier(process.env);
+  const initial = startLevel(config);
+  const { queue, adopted } = ownQueue({ key: config.key, mode: config.mode, gid: config.gid });
+  log.info(
+    { key: formatKey(config.key), queueId: queue.id, adopted, mode: `0${config.mode.toString(8)}` },
+    adopted ? 'adopted the queue this user created earlier' : 'created the queue',
+  );
+
+  let line: LedLine;
+  try {
+    line = await openLedLine(
+      config.backend,
+      { chip: config.chip, line: config.line, activeLow: config.activeLow, consumer: 'ledd', initial },
+      (on) => log.debug({ led: on ? 'ON' : 'OFF' }, `simulated LED is ${on ? 'ON' : 'OFF'}`),
+    );
+  } catch (error) {
+    if (!adopted) queue.remove();
+    throw error;
+  }
+  const housekeepingMs = Math.min(config.housekeepingSeconds * 1000, notifier.watchdogPingMs || Infinity);
+  const daemon = new Daemon({
+    queue,
+    led: new Led(line, config.stateFile),
+    log,
+    notifier,
+    exitState: config.exitState,
+    housekeepingMs,
+  });
+  for (const signal of STOP_SIGNALS) process.on(signal, () => daemon.stop(signal));
+  for (const reason of stopRequests) daemon.stop(reason);
+  await daemon.run();
+  return DaemonExit.ok;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseCommandLine(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof RangeError)) throw error;
+    process.stderr.write(`ledd: ${error.message}\n`);
+    return DaemonExit.usage;
+  }
+  if (parsed.kind === 'help') {
+    process.stdout.write(helpText);
+    return DaemonExit.ok;
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`ledd ${packageVersion()}\n`);
+    return DaemonExit.ok;
+  }
+  const { config } = parsed;
+  const log = createLogger(config.logLevel, config.logFormat);
+  log.debug({ config: describeConfig(config) }, 'configuration');
+
+  // A signal during start-up is remembered and honoured once the daemon runs,
+  // so that the queue it may already have created is removed.
+  const early: string[] = [];
+  const remember = (signal: string) => () => early.push(signal);
+  const handlers = STOP_SIGNALS.map((signal) => [signal, remember(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  try {
+    return await start(config, log, early);
+  } catch (error) {
+    const known =
+      error instanceof GpioError ||
+      error instanceof QueueOwnershipError ||
+      error instanceof QueueError ||
+      error instanceof StateFileError;
+    log.fatal(known ? { code: (error as { code?: string }).code } : { err: error }, (error as Error).message);
+    return exitCodeFor(error);
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,98 @@
+// Parsing a request's text. Everything a local user can put on the queue ends
+// up here, so every rejection says what was wrong and what is accepted.
+import { MAX_TEXT_BYTES, REPLY_TYPE_BASE, REPLY_TYPE_MAX, TYPE_COMMAND, TYPE_EXIT } from './constants.js';
+
+export type Verb = 'ON' | 'OFF' | 'TOGGLE' | 'STATUS' | 'EXIT';
+export const COMMAND_VERBS: readonly Verb[] = ['ON', 'OFF', 'TOGGLE', 'STATUS'];
+
+export interface Request {
+  verb: Verb;
+  /** Where to send the acknowledgement; absent for the chapter's fire-and-forget client. */
+  replyType?: number;
+  /** Echoed in the reply so a client can tell its reply from a stale one. */
+  id?: string;
+}
+
+export type RejectCode = 'BAD_TYPE' | 'TOO_LONG' | 'NOT_TEXT' | 'BAD_COMMAND' | 'BAD_OPTION';
+
+export interface Rejection {
+  code: RejectCode;
+  reason: string;
+  replyType?: number;
+  id?: string;
+}
+
+export type ParseResult = { ok: true; request: Request } | { ok: false; rejection: Rejection };
+
+const ID_PATTERN = /^[0-9A-Za-z]{1,16}$/;
+
+function textOf(data: Uint8Array): string | null {
+  const nul = data.indexOf(0);
+  const bytes = nul === -1 ? data : data.subarray(0, nul);
+  for (const byte of bytes) {
+    const printable = byte >= 0x20 && byte <= 0x7e;
+    if (!printable && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return null;
+  }
+  return Buffer.from(bytes).toString('latin1');
+}
+
+/** reply= and id= wherever they stand, so that an error reply can reach a client whose verb was wrong. */
+function addressOf(words: string[]): { replyType?: number; id?: string; problem?: string } {
+  const address: { replyType?: number; id?: string; problem?: string } = {};
+  for (const word of words) {
+    const [name, value, extra] = word.split('=');
+    if (value === undefined || extra !== undefined) continue;
+    const lower = name!.toLowerCase();
+    if (lower === 'reply') {
+      const type = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+      if (type > REPLY_TYPE_BASE && type <= REPLY_TYPE_MAX) address.replyType = type;
+      else address.problem = `reply=${value} is not a reply type (${REPLY_TYPE_BASE} + the client's PID)`;
+    } else if (lower === 'id') {
+      if (ID_PATTERN.test(value)) address.id = value;
+      else address.problem = `id=${value} is not 1 to 16 letters or digits`;
+    }
+  }
+  return address;
+}
+
+export function parseRequest(type: number | bigint, data: Uint8Array): ParseResult {
+  const text = textOf(data);
+  const words = text === null ? [] : text.trim().split(/\s+/).filter(Boolean);
+  const { replyType, id, problem } = addressOf(words);
+  const reject = (code: RejectCode, reason: string): ParseResult => ({
+    ok: false,
+    rejection: { code, reason, ...(replyType !== undefined && { replyType }), ...(id !== undefined && { id }) },
+  });
+
+  if (type !== TYPE_COMMAND && type !== TYPE_EXIT) {
+    return reject(
+      'BAD_TYPE',
+      `message type ${type} is not a request: send type ${TYPE_COMMAND} (ON, OFF, TOGGLE, STATUS) or ${TYPE_EXIT} (exit)`,
+    );
+  }
+  if (data.length > MAX_TEXT_BYTES) {
+    return reject('TOO_LONG', `message of ${data.length} bytes or more; a request is at most ${MAX_TEXT_BYTES} bytes`);
+  }
+  if (text === null) return reject('NOT_TEXT', 'message text is not printable ASCII');
+  if (problem) return reject('BAD_OPTION', problem);
+
+  const address = { ...(replyType !== undefined && { replyType }), ...(id !== undefined && { id }) };
+  // The chapter's client may put any text in an exit message; "EXIT" is ours.
+  if (type === TYPE_EXIT) return { ok: true, request: { verb: 'EXIT', ...address } };
+
+  const [first = '', ...rest] = words;
+  const unknown = rest.find((word) => !/^(reply|id)=/i.test(word));
+  if (unknown !== undefined) {
+    return reject('BAD_OPTION', `unexpected "${unknown}": after the command only reply=N and id=X may follow`);
+  }
+  const verb = first.toUpperCase();
+  if (!(COMMAND_VERBS as readonly string[]).includes(verb)) {
+    const shown = first === '' ? 'an empty command' : `"${first}"`;
+    return reject('BAD_COMMAND', `${shown} is not a command: send ON, OFF, TOGGLE or STATUS`);
+  }
+  return { ok: true, request: { verb: verb as Verb, ...address } };
+}
+
+export function formatRequest(verb: Verb, replyType: number, id: string): string {
+  return `${verb} reply=${replyType} id=${id}`;
+}

@@ -1,0 +1,69 @@
+// Keeps the queue usable when messages pile up that the daemon's receive
+// never takes: replies whose client died, and anything a local user sent with
+// a type at or above the reply range. Such messages are invisible to
+// msgrcv(-REQUEST_TYPE_MAX), so they are found with IPC_STAT and taken in
+// FIFO order; requests met on the way are handled, live replies put back.
+import type { MessageQueue } from '../native/lib/index.js';
+import type { Logger } from './log/logger.js';
+import { LogRateLimiter } from './log/rate-limit.js';
+import { REPLY_TYPE_BASE, RECEIVE_BYTES } from './protocol/constants.js';
+import { type ReplyBook, purgeExpiredReplies } from './replies.js';
+import type { RequestHandler } from './request-handler.js';
+
+export interface SweepResult {
+  purgedReplies: number;
+  discarded: number;
+}
+
+export class QueueSweeper {
+  readonly #queue: MessageQueue;
+  readonly #book: ReplyBook;
+  readonly #log: Logger;
+  #handler: RequestHandler | undefined;
+  readonly #discardLog = new LogRateLimiter(5, 60_000);
+
+  constructor(queue: MessageQueue, book: ReplyBook, log: Logger) {
+    this.#queue = queue;
+    this.#book = book;
+    this.#log = log;
+  }
+
+  attach(handler: RequestHandler): void {
+    this.#handler = handler;
+  }
+
+  /** Purges expired replies; sweeps the whole queue when it is half full or more. */
+  maintain(): SweepResult {
+    const purgedReplies = purgeExpiredReplies(this.#queue, this.#book);
+    const status = this.#queue.stat();
+    const discarded = status.qnum > 0 && status.cbytes * 2 >= status.qbytes ? this.sweep(status.qnum) : 0;
+    return { purgedReplies, discarded };
+  }
+
+  /** Takes up to `count` messages in FIFO order; returns how many were discarded. */
+  sweep(count = this.#queue.stat().qnum): number {
+    let discarded = 0;
+    for (let index = 0; index < count; index++) {
+      const message = this.#queue.tryReceive({ maxBytes: RECEIVE_BYTES, noError: true });
+      if (!message) break;
+      const type = message.type;
+      if (typeof type === 'number' && type < REPLY_TYPE_BASE) {
+        this.#handler?.handle(message);
+      } else if (typeof type === 'number' && this.#book.isLive(type) && this.#queue.trySend(type, message.data)) {
+        // a reply its client may still collect
+      } else {
+        discarded++;
+      }
+    }
+    if (discarded > 0) {
+      const allowed = this.#discardLog.take();
+      if (allowed) {
+        this.#log.warn(
+          { discarded, suppressed: allowed.suppressed },
+          'discarded messages no reader would take (types at or above the reply range); the queue was filling up',
+        );
+      }
+    }
+    return discarded;
+  }
+}

@@ -1,0 +1,157 @@
+// What the daemon does with each message it takes off the queue.
+import type { Message, MessageQueue } from '../native/lib/index.js';
+import { GpioError } from './gpio/line.js';
+import type { Led } from './led.js';
+import type { Logger } from './log/logger.js';
+import { LogRateLimiter } from './log/rate-limit.js';
+import { isReplyType } from './protocol/constants.js';
+import { formatError, formatOk } from './protocol/reply.js';
+import { type Rejection, type Request, parseRequest } from './protocol/request.js';
+import type { ReplyBook } from './replies.js';
+
+export interface ExitRequest {
+  replyType?: number;
+  id?: string;
+}
+
+export interface HandlerStats {
+  handled: number;
+  rejected: number;
+  repliesDropped: number;
+}
+
+export class RequestHandler {
+  readonly stats: HandlerStats = { handled: 0, rejected: 0, repliesDropped: 0 };
+  /** Set by an exit request; the daemon stops after the current batch. */
+  exitRequest: ExitRequest | undefined;
+
+  readonly #queue: MessageQueue;
+  readonly #led: Led;
+  readonly #log: Logger;
+  readonly #book: ReplyBook;
+  readonly #onQueueFull: () => void;
+  readonly #onStateChange: () => void;
+  readonly #rejectionLog = new LogRateLimiter(10, 60_000);
+  readonly #replyLog = new LogRateLimiter(10, 60_000);
+
+  constructor(deps: {
+    queue: MessageQueue;
+    led: Led;
+    log: Logger;
+    book: ReplyBook;
+    /** Called when a reply finds the queue full, before one retry. */
+    onQueueFull: () => void;
+    onStateChange: () => void;
+  }) {
+    this.#queue = deps.queue;
+    this.#led = deps.led;
+    this.#log = deps.log;
+    this.#book = deps.book;
+    this.#onQueueFull = deps.onQueueFull;
+    this.#onStateChange = deps.onStateChange;
+  }
+
+  handle(message: Message): void {
+    const parsed = parseRequest(message.type, message.data);
+    if (!parsed.ok) {
+      this.#reject(parsed.rejection, message);
+      return;
+    }
+    const request = parsed.request;
+    if (this.exitRequest && request.verb !== 'EXIT') {
+      this.#reply(
+        request,
+        formatError(request.id, 'EXITING', 'ledd is shutting down; the command was not carried out'),
+      );
+      return;
+    }
+    this.stats.handled++;
+    switch (request.verb) {
+      case 'ON':
+      case 'OFF':
+      case 'TOGGLE':
+        this.#switch(request);
+        break;
+      case 'STATUS':
+        this.#reply(request, formatOk(request.id, this.#led.state, this.statusFields()));
+        break;
+      case 'EXIT':
+        this.#log.info({ replyTo: request.replyType }, 'exit requested over the queue');
+        this.exitRequest ??= {
+          ...(request.replyType !== undefined && { replyType: request.replyType }),
+          ...(request.id !== undefined && { id: request.id }),
+        };
+        break;
+    }
+  }
+
+  statusFields(): Record<string, string> {
+    return {
+      backend: this.#led.line.backend,
+      line: this.#led.line.location,
+      handled: String(this.stats.handled),
+      rejected: String(this.stats.rejected),
+      pid: String(process.pid),
+    };
+  }
+
+  #switch(request: Request): void {
+    const on = request.verb === 'TOGGLE' ? !this.#led.on : request.verb === 'ON';
+    let persistError: Error | undefined;
+    try {
+      persistError = this.#led.command(on);
+    } catch (error) {
+      const message = error instanceof GpioError ? error.message : String(error);
+      this.#log.error({ err: error, verb: request.verb }, 'driving the LED failed');
+      this.#reply(request, formatError(request.id, 'GPIO', message));
+      return;
+    }
+    if (persistError) this.#log.error({ err: persistError }, 'the LED changed but its state could not be saved');
+    this.#log.info({ led: this.#led.state, verb: request.verb, replyTo: request.replyType }, `LED ${this.#led.state}`);
+    this.#onStateChange();
+    this.#reply(request, formatOk(request.id, this.#led.state));
+  }
+
+  #reject(rejection: Rejection, message: Message): void {
+    this.stats.rejected++;
+    const allowed = this.#rejectionLog.take();
+    if (allowed) {
+      this.#log.warn(
+        {
+          code: rejection.code,
+          type: String(message.type),
+          bytes: message.data.length,
+          suppressed: allowed.suppressed,
+        },
+        `rejected a message: ${rejection.reason}`,
+      );
+    }
+    if (rejection.replyType !== undefined)
+      this.#reply(rejection, formatError(rejection.id, rejection.code, rejection.reason));
+  }
+
+  /** Sends `text` to the request's reply address, if it gave one. */
+  #reply(request: { replyType?: number }, text: string): void {
+    const replyType = request.replyType;
+    if (replyType === undefined || !isReplyType(replyType)) return;
+    let sent = this.#queue.trySend(replyType, text);
+    if (!sent) {
+      this.#onQueueFull();
+      sent = this.#queue.trySend(replyType, text);
+    }
+    if (sent) {
+      this.#book.record(replyType);
+      return;
+    }
+    this.stats.repliesDropped++;
+    const allowed = this.#replyLog.take();
+    if (allowed) {
+      this.#log.warn({ replyTo: replyType, suppressed: allowed.suppressed }, 'a reply was dropped: the queue is full');
+    }
+  }
+
+  /** Sends the acknowledgement of an exit request (before the queue is removed). */
+  replyToExit(text: string): void {
+    if (this.exitRequest) this.#reply(this.exitRequest, text);
+  }
+}
