@@ -12,7 +12,7 @@ import { RequestHandler } from './request-handler.js';
 import type { ServiceNotifier } from './service-notifier.js';
 
 /** After finding garbage, look again soon: someone may be flooding the queue. */
-const BUSY_HOUSEKEEPING_MS = 200;
+const BUSY_HOUSEKEEPING_MS = 20;
 
 export interface DaemonParts {
   queue: MessageQueue;
@@ -75,7 +75,7 @@ export class Daemon {
         });
         // Every message taken is handled, even after an exit request or a signal.
         for (const message of batch) this.#handler.handle(message);
-        if (batch.length > 0 && !this.#handler.exitRequest) this.#sweeper.maintain();
+        if (batch.length > 0 && !this.#handler.exitRequest) this.#sweeper.maintain(false);
       }
     } catch (error) {
       // The queue was removed under us (ipcrm) or became unusable: the LED is
@@ -95,7 +95,7 @@ export class Daemon {
     this.#parts.notifier.watchdog();
     let discarded = 0;
     try {
-      discarded = this.#sweeper.maintain().discarded;
+      discarded = this.#sweeper.maintain(true).discarded;
     } catch (error) {
       this.#parts.log.error({ err: error }, 'housekeeping failed');
     }

@@ -32,11 +32,17 @@ export class QueueSweeper {
     this.#handler = handler;
   }
 
-  /** Purges expired replies; sweeps the whole queue when it is half full or more. */
-  maintain(): SweepResult {
+  /**
+   * Purges expired replies, then sweeps the whole queue when it is half full,
+   * or (`thorough`, from the housekeeping timer) when it holds more messages
+   * than the replies clients may still collect.
+   */
+  maintain(thorough: boolean): SweepResult {
     const purgedReplies = purgeExpiredReplies(this.#queue, this.#book);
     const status = this.#queue.stat();
-    const discarded = status.qnum > 0 && status.cbytes * 2 >= status.qbytes ? this.sweep(status.qnum) : 0;
+    const halfFull = status.cbytes * 2 >= status.qbytes;
+    const unexplained = status.qnum > this.#book.size;
+    const discarded = status.qnum > 0 && (halfFull || (thorough && unexplained)) ? this.sweep(status.qnum) : 0;
     return { purgedReplies, discarded };
   }
 
@@ -60,7 +66,8 @@ export class QueueSweeper {
       if (allowed) {
         this.#log.warn(
           { discarded, suppressed: allowed.suppressed },
-          'discarded messages no reader would take (types at or above the reply range); the queue was filling up',
+          'discarded messages no reader would take (types at or above the reply range)' +
+            (allowed.lastInWindow ? this.#discardLog.silenceNote : ''),
         );
       }
     }

@@ -5,7 +5,7 @@
 import type { MessageQueue } from '../native/lib/index.js';
 
 /** A live client is already waiting when its reply is sent; one left this long has no reader. */
-export const REPLY_TTL_MS = 10_000;
+export const REPLY_TTL_MS = 3_000;
 
 export class ReplyBook {
   readonly #sentAt = new Map<number, number>();

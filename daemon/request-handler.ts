@@ -123,7 +123,7 @@ export class RequestHandler {
           bytes: message.data.length,
           suppressed: allowed.suppressed,
         },
-        `rejected a message: ${rejection.reason}`,
+        `rejected a message: ${rejection.reason}${allowed.lastInWindow ? this.#rejectionLog.silenceNote : ''}`,
       );
     }
     if (rejection.replyType !== undefined)
@@ -146,7 +146,11 @@ export class RequestHandler {
     this.stats.repliesDropped++;
     const allowed = this.#replyLog.take();
     if (allowed) {
-      this.#log.warn({ replyTo: replyType, suppressed: allowed.suppressed }, 'a reply was dropped: the queue is full');
+      const note = allowed.lastInWindow ? this.#replyLog.silenceNote : '';
+      this.#log.warn(
+        { replyTo: replyType, suppressed: allowed.suppressed },
+        `a reply was dropped: the queue is full${note}`,
+      );
     }
   }
 

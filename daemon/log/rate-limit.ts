@@ -15,8 +15,11 @@ export class LogRateLimiter {
     this.#now = now;
   }
 
-  /** null when this line must be dropped; otherwise how many were dropped since the last one logged. */
-  take(): { suppressed: number } | null {
+  /**
+   * null when this line must be dropped; otherwise how many were dropped since
+   * the last one logged, and whether this is the last line of its window.
+   */
+  take(): { suppressed: number; lastInWindow: boolean } | null {
     const now = this.#now();
     if (now - this.#windowStart >= this.#windowMs) {
       this.#windowStart = now;
@@ -29,6 +32,11 @@ export class LogRateLimiter {
     this.#inWindow++;
     const suppressed = this.#suppressed;
     this.#suppressed = 0;
-    return { suppressed };
+    return { suppressed, lastInWindow: this.#inWindow === this.#burst };
+  }
+
+  /** Said on the last line of a window, so that a reader knows the silence after it is deliberate. */
+  get silenceNote(): string {
+    return ` (more like this in the next ${Math.round(this.#windowMs / 1000)} s are counted, not logged)`;
   }
 }

@@ -1,0 +1,106 @@
+// Running the real ledd and ledctl as child processes against real queues.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+
+import { formatKey } from '../../native/lib/index.js';
+import { fromRoot } from '../helpers/paths.js';
+import { type Child, type ChildOptions, type ChildResult, runChild, spawnChild } from '../helpers/process.js';
+import { randomKey, removeQueueQuietly } from '../helpers/queues.js';
+import { findQueueInProc } from '../../daemon/os/sysvipc.js';
+
+export const LEDD = fromRoot('dist', 'daemon', 'main.js');
+export const LEDCTL = fromRoot('dist', 'command', 'main.js');
+
+type After = Pick<TestContext, 'after'>;
+
+export interface LogRecord {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface RunningLedd {
+  child: Child;
+  key: number;
+  stateFile: string;
+  /** Every JSON log line so far (read from the child's output). */
+  records(): LogRecord[];
+}
+
+/** A temporary directory removed when the test ends. */
+export function tempDir(t: After): string {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'ledd-test-'));
+  t.after(() => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+export function parseRecords(stdout: string): LogRecord[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogRecord);
+}
+
+export interface StartOptions extends ChildOptions {
+  key?: number;
+  stateFile?: string;
+  args?: string[];
+  /** Wait for the "ready" line (default true). */
+  waitReady?: boolean;
+}
+
+/** Starts `ledd --backend sim` on a fresh key, JSON logs; killed and its queue removed when the test ends. */
+export async function startLedd(t: After, options: StartOptions = {}): Promise<RunningLedd> {
+  const key = options.key ?? randomKey();
+  const stateFile = options.stateFile ?? path.join(tempDir(t), 'state.json');
+  const args = [
+    LEDD,
+    '--backend',
+    'sim',
+    '--key',
+    String(key),
+    '--state-file',
+    stateFile,
+    '--log-format',
+    'json',
+    ...(options.args ?? []),
+  ];
+  const env = { ...process.env, ...options.env };
+  delete env.NOTIFY_SOCKET;
+  delete env.JOURNAL_STREAM;
+  const child = spawnChild(t, process.execPath, args, { ...options, env });
+  t.after(() => {
+    const entry = findQueueInProc(key);
+    if (entry) removeQueueQuietly(entry.id);
+  });
+  if (options.waitReady ?? true) await child.nextLine(/"msg":"ready"/, 15_000);
+  return { child, key, stateFile, records: () => parseRecords(child.stdout) };
+}
+
+export interface LedctlResult extends ChildResult {
+  ms: number;
+}
+
+/** Runs ledctl against `key`. */
+export async function ledctl(
+  key: number,
+  args: string[],
+  options: ChildOptions & { timeoutMs?: number } = {},
+): Promise<LedctlResult> {
+  const started = performance.now();
+  const result = await runChild(process.execPath, [LEDCTL, '--key', String(key), ...args], {
+    timeoutMs: 20_000,
+    ...options,
+  });
+  return { ...result, ms: performance.now() - started };
+}
+
+export function queueExists(key: number): boolean {
+  return findQueueInProc(key) !== undefined;
+}
+
+export function describeKey(key: number): string {
+  return formatKey(key);
+}
