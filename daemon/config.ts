@@ -55,7 +55,8 @@ const options = {
   housekeeping: { flag: '--housekeeping-interval', env: 'LEDD_HOUSEKEEPING_INTERVAL' },
 } satisfies Record<string, Option>;
 
-export type ParsedCommandLine = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
+export type ParsedCommandLine =
+  { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config } | { kind: 'cleanup'; config: Config };
 
 function bad(option: Option, value: string, expected: string): UsageError {
   return new UsageError(`${option.flag} (${option.env}): "${value}" is not valid; ${expected}`);
@@ -125,6 +126,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     '--help': { value: false },
     '-h': { value: false },
     '--version': { value: false },
+    '--cleanup': { value: false },
   };
   for (const option of Object.values(options)) specs[option.flag] = { value: !('switch' in option) };
   const flags = parseFlags(argv, specs);
@@ -196,7 +198,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     ),
     housekeepingSeconds: read(options.housekeeping, (value) => parseSeconds(options.housekeeping, value), 5),
   };
-  return { kind: 'run', config };
+  return { kind: flags.switches.has('--cleanup') ? 'cleanup' : 'run', config };
 }
 
 export function describeConfig(config: Config): Record<string, unknown> {

@@ -44,6 +44,9 @@ Running:
                          how often stale replies and unreadable messages are
                          cleared [LEDD_HOUSEKEEPING_INTERVAL, default 5; under a
                          systemd watchdog, half its interval]
+  --cleanup              do not run: remove the queue this user left under the
+                         key and drive the LED to its exit state, unless systemd
+                         is about to restart ledd (for ExecStopPost=)
   -h, --help             this text
   --version              ledd's version
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // ledd: the LED controller daemon.
 import { QueueError, formatKey } from '../native/lib/index.js';
+import { cleanup } from './cleanup.js';
 import { type Config, describeConfig, parseCommandLine } from './config.js';
 import { UsageError } from './cli/flags.js';
 import { Daemon } from './daemon.js';
@@ -83,6 +84,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { config } = parsed;
   const log = createLogger(config.logLevel, config.logFormat);
+  if (parsed.kind === 'cleanup') {
+    try {
+      return await cleanup(config, log, process.env);
+    } catch (error) {
+      log.fatal({ err: error }, `clean-up failed: ${(error as Error).message}`);
+      return exitCodeFor(error);
+    }
+  }
   log.debug({ config: describeConfig(config) }, 'configuration');
 
   // A signal during start-up is remembered and honoured once the daemon runs,

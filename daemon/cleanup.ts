@@ -1,0 +1,74 @@
+// `ledd --cleanup`: what systemd runs after the daemon stopped (ExecStopPost=,
+// and ledd-cleanup.service on failure). When systemd is about to restart ledd
+// it leaves the queue (with any pending commands) and the LED to the new
+// daemon; otherwise it removes the queue and drives the LED to its exit state,
+// so that a crash or kill -9 does not leave either behind.
+import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
+import type { Config } from './config.js';
+import { DaemonExit } from './exit-codes.js';
+import { openLedLine } from './gpio/open-line.js';
+import type { Logger } from './log/logger.js';
+
+/** The unit's RestartPreventExitStatus=: exits that systemd does not restart. */
+export const NO_RESTART_EXIT_STATUSES = [DaemonExit.usage, DaemonExit.queue, DaemonExit.stateFile];
+
+/**
+ * With Restart=on-failure, systemd restarts after any result but "success",
+ * unless the exit status is one of RestartPreventExitStatus=. ($SERVICE_RESULT,
+ * $EXIT_CODE and $EXIT_STATUS are set for ExecStopPost=.) When the start limit
+ * then refuses the restart, OnFailure= runs the clean-up without them.
+ */
+export function restartExpected(env: NodeJS.ProcessEnv): boolean {
+  const result = env.SERVICE_RESULT;
+  if (result === undefined || result === 'success') return false;
+  const status = Number(env.EXIT_STATUS);
+  return !(env.EXIT_CODE === 'exited' && (NO_RESTART_EXIT_STATUSES as number[]).includes(status));
+}
+
+function removeOwnQueue(key: number, log: Logger): void {
+  let queue: MessageQueue;
+  try {
+    queue = MessageQueue.open(key);
+  } catch (error) {
+    if (error instanceof QueueError && error.code === 'ENOENT') {
+      log.info({ key: formatKey(key) }, 'no queue left to remove');
+      return;
+    }
+    throw error;
+  }
+  const status = queue.stat();
+  const uid = process.geteuid!();
+  if (status.uid !== uid || status.cuid !== uid) {
+    log.warn(
+      { key: formatKey(key), uid: status.uid, cuid: status.cuid },
+      "the queue under ledd's key is not ledd's; left alone",
+    );
+    return;
+  }
+  queue.remove();
+  log.warn({ key: formatKey(key), messages: status.qnum }, 'removed the queue the daemon left behind');
+}
+
+export async function cleanup(config: Config, log: Logger, env: NodeJS.ProcessEnv): Promise<number> {
+  const context = { result: env.SERVICE_RESULT, exitCode: env.EXIT_CODE, exitStatus: env.EXIT_STATUS };
+  if (restartExpected(env)) {
+    log.info(context, 'systemd restarts ledd: the queue and the LED are left to the new daemon');
+    return DaemonExit.ok;
+  }
+  removeOwnQueue(config.key, log);
+  if (config.exitState === 'keep' || config.backend === 'sim') return DaemonExit.ok;
+  try {
+    const on = config.exitState === 'on';
+    const line = await openLedLine(
+      config.backend,
+      { chip: config.chip, line: config.line, activeLow: config.activeLow, consumer: 'ledd-cleanup', initial: on },
+      () => undefined,
+    );
+    line.release();
+    log.info({ ...context, led: on ? 'ON' : 'OFF', line: line.location }, 'LED driven to its exit state');
+  } catch (error) {
+    log.error({ err: error }, `could not drive the LED to its exit state: ${(error as Error).message}`);
+    return DaemonExit.gpio;
+  }
+  return DaemonExit.ok;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Installs ledd as a systemd service: the built project under PREFIX, ledctl
+# (and ledd) in BINDIR, the units, the ledd user and gpio group, a udev rule
+# where the distribution has none, /etc/default/ledd; then enables and starts
+# ledd.service. Run as root from a built checkout (.ci/setup, or npm ci).
+#
+#   systemd/install.sh [--prefix /opt/ledd] [--bindir /usr/local/bin] [--no-start]
+set -euo pipefail
+
+prefix=/opt/ledd
+bindir=/usr/local/bin
+start=yes
+while (($#)); do
+  case $1 in
+    --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
+    --bindir) bindir=${2:?--bindir needs a directory}; shift 2 ;;
+    --no-start) start=no; shift ;;
+    -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+fail() { echo "install.sh: $*" >&2; exit 1; }
+((EUID == 0)) || fail "run as root (sudo $0)"
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+node=$(command -v node) || fail "node is not on PATH: install Node.js 20 or later"
+major=$("$node" -p 'process.versions.node.split(".")[0]')
+((major >= 20)) || fail "Node.js $major is too old: ledd needs 20 or later"
+for built in dist/daemon/main.js dist/command/main.js native/build/Release/sysv_mq.node \
+  node_modules/node-libgpiod/build/Release/node-libgpiod.node node_modules/sd-notify/build/Release/notify.node; do
+  [[ -e $source_dir/$built ]] || fail "$built is missing: build first (.ci/setup, or npm ci)"
+done
+
+echo "installing ledd into $prefix"
+rm -rf "$prefix.new"
+mkdir -p "$prefix.new/native/build/Release"
+cp -a "$source_dir/package.json" "$source_dir/package-lock.json" "$source_dir/README.md" "$source_dir/dist" \
+  "$source_dir/node_modules" "$prefix.new/"
+cp -a "$source_dir/native/build/Release/sysv_mq.node" "$prefix.new/native/build/Release/"
+rm -rf "$prefix.new/dist/test" "$prefix.new/dist/bench"
+(cd "$prefix.new" && npm prune --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
+rm -rf "$prefix.old"
+[[ -e $prefix ]] && mv "$prefix" "$prefix.old"
+mv "$prefix.new" "$prefix"
+rm -rf "$prefix.old"
+chown -R root:root "$prefix"
+chmod -R go-w "$prefix"
+
+mkdir -p "$bindir"
+for program in ledctl:command ledd:daemon; do
+  name=${program%%:*}
+  printf '#!/bin/sh\nexec %s %s/dist/%s/main.js "$@"\n' "$node" "$prefix" "${program#*:}" >"$bindir/$name"
+  chmod 755 "$bindir/$name"
+done
+
+install -m 644 "$source_dir/systemd/ledd.sysusers" /etc/sysusers.d/ledd.conf
+systemd-sysusers /etc/sysusers.d/ledd.conf
+
+if ! grep -qs 'gpiochip.*GROUP="gpio"\|GROUP="gpio".*gpiochip\|SUBSYSTEM=="gpio".*GROUP="gpio"' \
+  /etc/udev/rules.d/*.rules /lib/udev/rules.d/*.rules /usr/lib/udev/rules.d/*.rules; then
+  echo "no udev rule gives the gpio group /dev/gpiochip*: installing 60-ledd-gpio.rules"
+  install -m 644 "$source_dir/systemd/60-ledd-gpio.rules" /etc/udev/rules.d/60-ledd-gpio.rules
+  if command -v udevadm >/dev/null && [[ -d /run/udev ]]; then
+    udevadm control --reload
+    udevadm trigger --subsystem-match=gpio --action=change
+  fi
+fi
+
+[[ -e /etc/default/ledd ]] || install -m 644 "$source_dir/systemd/ledd.default" /etc/default/ledd
+
+for unit in ledd.service ledd-cleanup.service; do
+  sed -e "s|@NODE@|$node|g" -e "s|@PREFIX@|$prefix|g" "$source_dir/systemd/$unit" >"/etc/systemd/system/$unit"
+  chmod 644 "/etc/systemd/system/$unit"
+done
+systemctl daemon-reload
+if [[ $start == yes ]]; then
+  systemctl enable --now ledd.service
+  systemctl --no-pager --lines=0 status ledd.service || true
+else
+  systemctl enable ledd.service
+fi
+echo "done: try 'ledctl status' (as root, or as a member of the gpio group)"
