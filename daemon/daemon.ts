@@ -81,10 +81,10 @@ export class Daemon {
       // The queue was removed under us (ipcrm) or became unusable: the LED is
       // still put to its exit state and the line released.
       this.#stopReason ??= `queue failure: ${(error as Error).message}`;
-      this.#shutdown();
+      await this.#shutdown();
       throw error;
     }
-    this.#shutdown();
+    await this.#shutdown();
   }
 
   #scheduleHousekeeping(delayMs: number): void {
@@ -109,7 +109,7 @@ export class Daemon {
     this.#parts.notifier.status(`LED ${this.#parts.led.state}; ${handled} commands, ${rejected} rejected`);
   }
 
-  #shutdown(): void {
+  async #shutdown(): Promise<void> {
     const { queue, led, log, notifier, exitState } = this.#parts;
     clearTimeout(this.#timer);
     notifier.stopping();
@@ -121,6 +121,7 @@ export class Daemon {
     }
     const finalState = led.state;
     led.line.release();
+    await led.flush();
     try {
       this.#handler.replyToExit(formatOk(this.#handler.exitRequest?.id, finalState, { exiting: 'yes' }));
       queue.remove();

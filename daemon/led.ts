@@ -1,15 +1,21 @@
 // The LED as the daemon sees it: the line plus the persisted commanded state.
+// The state file is replaced before the reply goes out; its fsync comes after,
+// coalesced, so a burst of commands costs one flush per flush in flight.
 import type { LedLine } from './gpio/line.js';
 import type { LedState } from './protocol/reply.js';
-import { writeState } from './state-file.js';
+import { flushState, saveState } from './state-file.js';
 
 export class Led {
   readonly #line: LedLine;
   readonly #stateFile: string | null;
+  readonly #onPersistError: (error: Error) => void;
+  #unflushed = false;
+  #flushing: Promise<void> | undefined;
 
-  constructor(line: LedLine, stateFile: string | null) {
+  constructor(line: LedLine, stateFile: string | null, onPersistError: (error: Error) => void) {
     this.#line = line;
     this.#stateFile = stateFile;
+    this.#onPersistError = onPersistError;
   }
 
   get on(): boolean {
@@ -24,18 +30,36 @@ export class Led {
     return this.#line;
   }
 
-  /**
-   * Drives the line (GpioError when that fails), then records the commanded
-   * state; returns the error of a failed write, which does not undo the change.
-   */
-  command(on: boolean): Error | undefined {
+  /** Drives the line (GpioError when that fails), then records the commanded state. */
+  command(on: boolean): void {
     this.#line.set(on);
-    if (this.#stateFile === null) return undefined;
+    if (this.#stateFile === null) return;
     try {
-      writeState(this.#stateFile, { on });
-      return undefined;
+      saveState(this.#stateFile, { on });
     } catch (error) {
-      return error as Error;
+      this.#onPersistError(error as Error);
+      return;
     }
+    this.#unflushed = true;
+    this.#flushing ??= this.#flushLoop(this.#stateFile);
+  }
+
+  /** Resolves once every recorded state is on the disk (or its failure reported). */
+  async flush(): Promise<void> {
+    await this.#flushing;
+  }
+
+  async #flushLoop(file: string): Promise<void> {
+    // Let the reply leave first.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#unflushed) {
+      this.#unflushed = false;
+      try {
+        await flushState(file);
+      } catch (error) {
+        this.#onPersistError(error as Error);
+      }
+    }
+    this.#flushing = undefined;
   }
 }

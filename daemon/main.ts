@@ -53,7 +53,9 @@ async function start(config: Config, log: Logger, stopRequests: string[]): Promi
   const housekeepingMs = Math.min(config.housekeepingSeconds * 1000, notifier.watchdogPingMs || Infinity);
   const daemon = new Daemon({
     queue,
-    led: new Led(line, config.stateFile),
+    led: new Led(line, config.stateFile, (error) =>
+      log.error({ err: error }, `the LED changed but its state could not be saved: ${error.message}`),
+    ),
     log,
     notifier,
     exitState: config.exitState,

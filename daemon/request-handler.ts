@@ -97,19 +97,17 @@ export class RequestHandler {
 
   #switch(request: Request): void {
     const on = request.verb === 'TOGGLE' ? !this.#led.on : request.verb === 'ON';
-    let persistError: Error | undefined;
     try {
-      persistError = this.#led.command(on);
+      this.#led.command(on);
     } catch (error) {
       const message = error instanceof GpioError ? error.message : String(error);
       this.#log.error({ err: error, verb: request.verb }, 'driving the LED failed');
       this.#reply(request, formatError(request.id, 'GPIO', message));
       return;
     }
-    if (persistError) this.#log.error({ err: persistError }, 'the LED changed but its state could not be saved');
+    this.#reply(request, formatOk(request.id, this.#led.state));
     this.#log.info({ led: this.#led.state, verb: request.verb, replyTo: request.replyType }, `LED ${this.#led.state}`);
     this.#onStateChange();
-    this.#reply(request, formatOk(request.id, this.#led.state));
   }
 
   #reject(rejection: Rejection, message: Message): void {

@@ -1,7 +1,9 @@
 // The last commanded LED state, kept across crashes, restarts and reboots.
-// Written atomically (temporary file, fsync, rename) so a power cut leaves
-// either the old state or the new one.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// Replaced atomically (temporary file, rename) before ledd answers, so a crash
+// right after the answer cannot lose it; flushed to the disk (fsync of the
+// file and its directory) just after, off the hot path, for power cuts.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface StoredState {
@@ -35,22 +37,25 @@ export function readState(file: string): StoredState | undefined {
   );
 }
 
-export function writeState(file: string, state: StoredState): void {
-  const directory = path.dirname(file);
-  mkdirSync(directory, { recursive: true, mode: 0o755 });
+export function saveState(file: string, state: StoredState): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
   const temporary = `${file}.${process.pid}.tmp`;
-  const descriptor = openSync(temporary, 'w', 0o644);
-  try {
-    writeSync(descriptor, `${JSON.stringify({ led: state.on ? 'on' : 'off', at: new Date().toISOString() })}\n`);
-    fsyncSync(descriptor);
-  } finally {
-    closeSync(descriptor);
-  }
+  writeFileSync(temporary, `${JSON.stringify({ led: state.on ? 'on' : 'off', at: new Date().toISOString() })}\n`, {
+    mode: 0o644,
+  });
   renameSync(temporary, file);
-  const directoryDescriptor = openSync(directory, 'r');
+}
+
+async function fsyncPath(target: string): Promise<void> {
+  const handle = await open(target, 'r');
   try {
-    fsyncSync(directoryDescriptor);
+    await handle.sync();
   } finally {
-    closeSync(directoryDescriptor);
+    await handle.close();
   }
+}
+
+export async function flushState(file: string): Promise<void> {
+  await fsyncPath(file);
+  await fsyncPath(path.dirname(file));
 }
