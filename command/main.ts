@@ -4,7 +4,6 @@ import { packageVersion } from '../daemon/version.js';
 import { parseArguments } from './arguments.js';
 import { exchange } from './exchange.js';
 import { ClientError, ClientExit } from './exit-codes.js';
-import { statusJson, statusText } from './status-format.js';
 import { usageText } from './usage.js';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -23,6 +22,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new ClientError(ClientExit.refused, `ledd refused: ${reply.message} (${reply.code})`);
   }
   if (verb === 'STATUS' && status) {
+    const { statusJson, statusText } = await import('./status-format.js');
     process.stdout.write(`${json ? statusJson(reply, queueId, status) : statusText(reply, queueId, status)}\n`);
   } else if (verb === 'EXIT') {
     process.stdout.write(`ledd exited; LED ${reply.state}\n`);

@@ -121,7 +121,7 @@ export class Daemon {
     }
     const finalState = led.state;
     led.line.release();
-    await led.flush();
+    await led.close();
     try {
       this.#handler.replyToExit(formatOk(this.#handler.exitRequest?.id, finalState, { exiting: 'yes' }));
       queue.remove();

@@ -55,5 +55,6 @@ state, the line is released, the queue is removed (IPC_RMID), exit status 0.
 
 Exit status: 0 clean exit; 1 unexpected failure; 2 bad option or environment
 value; 3 the queue cannot be created or adopted; 4 the GPIO line cannot be
-used; 5 the state file cannot be read.
+used; 5 the state file cannot be read (one that does not parse is
+reported and ignored).
 `;

@@ -1,18 +1,18 @@
 // The LED as the daemon sees it: the line plus the persisted commanded state.
-// The state file is replaced before the reply goes out; its fsync comes after,
+// The state file is rewritten before the reply goes out; its fsync comes after,
 // coalesced, so a burst of commands costs one flush per flush in flight.
 import type { LedLine } from './gpio/line.js';
 import type { LedState } from './protocol/reply.js';
-import { flushState, saveState } from './state-file.js';
+import type { StateFile } from './state-file.js';
 
 export class Led {
   readonly #line: LedLine;
-  readonly #stateFile: string | null;
+  readonly #stateFile: StateFile | null;
   readonly #onPersistError: (error: Error) => void;
   #unflushed = false;
   #flushing: Promise<void> | undefined;
 
-  constructor(line: LedLine, stateFile: string | null, onPersistError: (error: Error) => void) {
+  constructor(line: LedLine, stateFile: StateFile | null, onPersistError: (error: Error) => void) {
     this.#line = line;
     this.#stateFile = stateFile;
     this.#onPersistError = onPersistError;
@@ -35,7 +35,7 @@ export class Led {
     this.#line.set(on);
     if (this.#stateFile === null) return;
     try {
-      saveState(this.#stateFile, { on });
+      this.#stateFile.save({ on });
     } catch (error) {
       this.#onPersistError(error as Error);
       return;
@@ -44,18 +44,19 @@ export class Led {
     this.#flushing ??= this.#flushLoop(this.#stateFile);
   }
 
-  /** Resolves once every recorded state is on the disk (or its failure reported). */
-  async flush(): Promise<void> {
+  /** Resolves once every recorded state is on the disk (or its failure reported), then closes the file. */
+  async close(): Promise<void> {
     await this.#flushing;
+    this.#stateFile?.close();
   }
 
-  async #flushLoop(file: string): Promise<void> {
+  async #flushLoop(file: StateFile): Promise<void> {
     // Let the reply leave first.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.#unflushed) {
       this.#unflushed = false;
       try {
-        await flushState(file);
+        await file.flush();
       } catch (error) {
         this.#onPersistError(error as Error);
       }

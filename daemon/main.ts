@@ -13,14 +13,18 @@ import { Led } from './led.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { ownQueue, QueueOwnershipError } from './queue-owner.js';
 import { createServiceNotifier } from './service-notifier.js';
-import { readState, StateFileError } from './state-file.js';
+import { StateFile, StateFileError } from './state-file.js';
 import { packageVersion } from './version.js';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
-function startLevel(config: Config): boolean {
+function startLevel(config: Config, stateFile: StateFile | null, log: Logger): boolean {
   if (config.startState !== 'restore') return config.startState === 'on';
-  return config.stateFile === null ? false : (readState(config.stateFile)?.on ?? false);
+  if (stateFile === null) return false;
+  const stored = stateFile.read();
+  if (stored.state) return stored.state.on;
+  if (stored.problem) log.warn(`${stored.problem}; starting with the LED off`);
+  return false;
 }
 
 function exitCodeFor(error: unknown): number {
@@ -32,7 +36,8 @@ function exitCodeFor(error: unknown): number {
 
 async function start(config: Config, log: Logger, stopRequests: string[]): Promise<number> {
   const notifier = createServiceNotifier(process.env);
-  const initial = startLevel(config);
+  const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile);
+  const initial = startLevel(config, stateFile, log);
   const { queue, adopted } = ownQueue({ key: config.key, mode: config.mode, gid: config.gid });
   log.info(
     { key: formatKey(config.key), queueId: queue.id, adopted, mode: `0${config.mode.toString(8)}` },
@@ -53,7 +58,7 @@ async function start(config: Config, log: Logger, stopRequests: string[]): Promi
   const housekeepingMs = Math.min(config.housekeepingSeconds * 1000, notifier.watchdogPingMs || Infinity);
   const daemon = new Daemon({
     queue,
-    led: new Led(line, config.stateFile, (error) =>
+    led: new Led(line, stateFile, (error) =>
       log.error({ err: error }, `the LED changed but its state could not be saved: ${error.message}`),
     ),
     log,

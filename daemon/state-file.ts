@@ -1,9 +1,16 @@
 // The last commanded LED state, kept across crashes, restarts and reboots.
-// Replaced atomically (temporary file, rename) before ledd answers, so a crash
-// right after the answer cannot lose it; flushed to the disk (fsync of the
-// file and its directory) just after, off the hot path, for power cuts.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+//
+// The file holds one fixed-size record, rewritten in place with a single
+// pwrite before ledd answers (a process crash cannot tear one small write,
+// and it costs microseconds where a rename costs a block flush), then
+// fsync'ed just after, off the hot path, for power cuts. A file that does not
+// parse (a torn write after a power cut) is reported and treated as absent,
+// so the device still starts.
+import { closeSync, fsync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+const fsyncAsync = promisify(fsync);
 import path from 'node:path';
 
 export interface StoredState {
@@ -17,45 +24,72 @@ export class StateFileError extends Error {
   }
 }
 
-/** undefined when no state was stored yet; a corrupt file is an error naming it. */
-export function readState(file: string): StoredState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(`cannot read the state file ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    const parsed = JSON.parse(text) as { led?: unknown };
-    if (parsed.led === 'on' || parsed.led === 'off') return { on: parsed.led === 'on' };
-  } catch {
-    // reported below
-  }
-  throw new StateFileError(
-    `the state file ${file} is not ledd's ({"led":"on"|"off"}); fix or delete it, or start with --start-state off`,
+export type ReadResult = { state: StoredState } | { state: undefined; problem?: string };
+
+const RECORD_BYTES = 64;
+
+function record(state: StoredState): string {
+  return (
+    `${JSON.stringify({ led: state.on ? 'on' : 'off', at: new Date().toISOString() })}`.padEnd(RECORD_BYTES - 1) + '\n'
   );
 }
 
-export function saveState(file: string, state: StoredState): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ led: state.on ? 'on' : 'off', at: new Date().toISOString() })}\n`, {
-    mode: 0o644,
-  });
-  renameSync(temporary, file);
-}
+export class StateFile {
+  readonly path: string;
+  #descriptor: number | undefined;
+  #created = false;
 
-async function fsyncPath(target: string): Promise<void> {
-  const handle = await open(target, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+  constructor(file: string) {
+    this.path = file;
   }
-}
 
-export async function flushState(file: string): Promise<void> {
-  await fsyncPath(file);
-  await fsyncPath(path.dirname(file));
+  /** The stored state; undefined with a `problem` when the file is not ledd's. I/O errors throw. */
+  read(): ReadResult {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: undefined };
+      throw new StateFileError(`cannot read the state file ${this.path}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      const parsed = JSON.parse(text) as { led?: unknown };
+      if (parsed.led === 'on' || parsed.led === 'off') return { state: { on: parsed.led === 'on' } };
+    } catch {
+      // reported below
+    }
+    return { state: undefined, problem: `the state file ${this.path} does not hold ledd's state ({"led":"on"|"off"})` };
+  }
+
+  /** Records the state (not yet flushed to the disk). */
+  save(state: StoredState): void {
+    if (this.#descriptor === undefined) {
+      mkdirSync(path.dirname(this.path), { recursive: true, mode: 0o755 });
+      this.#descriptor = openSync(this.path, 'w', 0o644);
+      this.#created = true;
+    }
+    writeSync(this.#descriptor, record(state), 0);
+  }
+
+  /** fsync of the record, and of the directory after the file was created. */
+  async flush(): Promise<void> {
+    if (this.#descriptor === undefined) return;
+    await fsyncAsync(this.#descriptor);
+    if (this.#created) {
+      this.#created = false;
+      const directory = await open(path.dirname(this.path), 'r');
+      try {
+        await directory.sync();
+      } finally {
+        await directory.close();
+      }
+    }
+  }
+
+  close(): void {
+    if (this.#descriptor !== undefined) closeSync(this.#descriptor);
+    this.#descriptor = undefined;
+  }
 }

@@ -1,6 +1,6 @@
 // ledd --backend sim with ledctl: the whole cycle, signals, and restart after kill -9.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { LEDD, ledctl, queueExists, startLedd } from './harness.js';
@@ -171,4 +171,18 @@ test('the demo (npm run demo) shows the whole cycle without GPIO', async () => {
     assert.match(result.stdout, expected);
   }
   assert.equal(queueExists(key), false);
+});
+
+test('a state file that does not parse (a torn write) is reported, and ledd starts with the LED off', async (t) => {
+  const first = await startLedd(t);
+  await ledctl(first.key, ['on']);
+  await ledctl(first.key, ['exit']);
+  await first.child.wait();
+  writeFileSync(first.stateFile, '{"led":"o\0\0\0');
+  const second = await startLedd(t, { stateFile: first.stateFile });
+  const warning = second.records().find((record) => record.level === 40);
+  assert.match(String(warning?.msg), /does not hold ledd's state .*; starting with the LED off/);
+  assert.equal(second.records().find((record) => record.msg === 'ready')!.led, 'OFF');
+  assert.equal((await ledctl(second.key, ['on'])).code, 0);
+  assert.equal(JSON.parse(readFileSync(first.stateFile, 'utf8')).led, 'on', 'rewritten whole');
 });
