@@ -26,15 +26,16 @@ die() {
 check_prerequisites() {
 	local -A pkg_of=([make]=make [gcc]=gcc [flex]=flex [bison]=bison [bc]=bc
 		[xz]=xz-utils [perl]=perl [flock]=util-linux [dpkg-query]=dpkg)
-	local missing=() cmd
+	local -A missing=()
+	local cmd
 	for cmd in "${!pkg_of[@]}"; do
-		command -v "$cmd" >/dev/null || missing+=("${pkg_of[$cmd]}")
+		command -v "$cmd" >/dev/null || missing[${pkg_of[$cmd]}]=1
 	done
-	[[ -f /usr/include/gelf.h ]] || missing+=(libelf-dev)
-	[[ -f /usr/include/openssl/ssl.h ]] || missing+=(libssl-dev)
-	[[ -f $src_tar ]] || missing+=("$src_pkg")
+	[[ -f /usr/include/gelf.h ]] || missing[libelf-dev]=1
+	[[ -f /usr/include/openssl/ssl.h ]] || missing[libssl-dev]=1
+	[[ -f $src_tar ]] || missing[$src_pkg]=1
 	if ((${#missing[@]})); then
-		die "missing build prerequisites; install them with: apt-get install -y $(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')"
+		die "missing build prerequisites; install them with: apt-get install -y ${!missing[*]}"
 	fi
 }
 
@@ -79,7 +80,8 @@ kmake() {
 build() {
 	local started=$SECONDS
 	work=$(mktemp -d "${TMPDIR:-/tmp}/ledd-kernel.XXXXXX")
-	trap 'rm -rf "$work"' EXIT
+	stage=''
+	trap 'rm -rf "$work" ${stage:+"$stage"}' EXIT
 	src=$work/linux-source-6.1
 	log "unpacking $src_tar into $work"
 	tar -C "$work" -xJf "$src_tar"
@@ -92,12 +94,13 @@ build() {
 	kmake -j"$(($(nproc) + 1))" bzImage
 
 	# Publish atomically: a reader sees either no entry or a complete one.
-	local stage
 	stage=$(mktemp -d "$cache_root/.staging.XXXXXX")
+	chmod 755 "$stage"
 	cp "$src/arch/x86/boot/bzImage" "$stage/bzImage"
 	cp "$src/.config" "$stage/config"
-	if ! mv -T "$stage" "$entry" 2>/dev/null; then
-		rm -rf "$stage"
+	if mv -T "$stage" "$entry" 2>/dev/null; then
+		stage=''
+	else
 		[[ -f $entry/bzImage ]] || die "could not publish $entry"
 	fi
 	log "built in $((SECONDS - started)) s"

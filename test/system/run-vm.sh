@@ -89,10 +89,13 @@ main() {
 
 	# shellcheck disable=SC2054 # the commas belong to kernel and qemu options
 	local append=(console=ttyS0 panic=-1 root=root rootfstype=9p ro
-		rootflags=trans=virtio,version=9p2000.L,msize=262144
+		rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose
 		"init=$here/guest/init.sh" "ledd.mode=$mode" "ledd.scenario=$scenario")
+	# systemd as PID 1 outside a container reads its options from here only.
+	[[ $mode == shell ]] || append+=(systemd.unit=ledd-test.target)
 	# shellcheck disable=SC2054
-	local qemu=(qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nographic -no-reboot
+	local qemu=(qemu-system-x86_64 -accel tcg -m 1024 -nographic
+		-smp 2,sockets=2,cores=1,threads=1 -no-reboot
 		-kernel "$kernel" -append "${append[*]}"
 		-fsdev local,id=rootfs,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=rootfs,mount_tag=root

@@ -99,6 +99,12 @@ check_gpio() {
 	check sim_value_after_release 0 "$(wait_for_value "$sim/value" 0)"
 }
 
+for tool in gpiofind gpioget gpioset gpiodetect; do
+	command -v "$tool" >/dev/null || {
+		record error "$tool missing: apt-get install -y gpiod"
+		exit 1
+	}
+done
 if [[ $LEDD_MODE == systemd ]]; then
 	check_systemd
 	check_notify_unit
