@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { LEDCTL, LEDD, ledctl, queueExists, startLedd } from './harness.js';
+import { LEDCTL, ledctl, queueExists, simLeddArgs, startLedd } from './harness.js';
 import { runChild, runOk } from '../helpers/process.js';
 import { randomKey } from '../helpers/queues.js';
 import { requirePythonModule, requireSetpriv } from '../helpers/tools.js';
@@ -89,17 +89,7 @@ test('ledd refuses a queue another user created with mode 0666, and says why', a
   t.after(() => removeQueueQuietly(Number(planted.stdout)));
   assert.equal(findQueueInProc(key)?.uid, 65534);
 
-  const result = await runChild(process.execPath, [
-    LEDD,
-    '--backend',
-    'sim',
-    '--key',
-    String(key),
-    '--state-file',
-    'none',
-    '--log-format',
-    'json',
-  ]);
+  const result = await runChild(process.execPath, simLeddArgs(key, 'none'));
   assert.equal(result.code, 3, result.stdout + result.stderr);
   assert.match(
     result.stdout,

@@ -51,22 +51,16 @@ export interface StartOptions extends ChildOptions {
   waitReady?: boolean;
 }
 
+/** The arguments of `node ledd` with the simulated LED and JSON logs; `stateFile` may be 'none'. */
+export function simLeddArgs(key: number, stateFile: string, extra: readonly string[] = []): string[] {
+  return [LEDD, '--backend', 'sim', '--key', String(key), '--state-file', stateFile, '--log-format', 'json', ...extra];
+}
+
 /** Starts `ledd --backend sim` on a fresh key, JSON logs; killed and its queue removed when the test ends. */
 export async function startLedd(t: After, options: StartOptions = {}): Promise<RunningLedd> {
   const key = options.key ?? randomKey();
   const stateFile = options.stateFile ?? path.join(tempDir(t), 'state.json');
-  const args = [
-    LEDD,
-    '--backend',
-    'sim',
-    '--key',
-    String(key),
-    '--state-file',
-    stateFile,
-    '--log-format',
-    'json',
-    ...(options.args ?? []),
-  ];
+  const args = simLeddArgs(key, stateFile, options.args);
   const env = { ...process.env, ...options.env };
   delete env.NOTIFY_SOCKET;
   delete env.JOURNAL_STREAM;
