@@ -36,7 +36,15 @@ export interface NativeBinding {
   msgget(key: number, flags: number): number;
   ftok(path: string, projId: number): number;
   trySend(id: number, type: MessageType, data: Uint8Array, flags: number): boolean;
-  tryReceive(id: number, type: MessageType, maxBytes: number, flags: number): Buffer | null;
+  /** Receives into `target` at `offset` (the long type, then the payload); the payload's length, or -1. */
+  tryReceive(
+    id: number,
+    type: MessageType,
+    maxBytes: number,
+    flags: number,
+    target: ArrayBuffer,
+    offset: number,
+  ): number;
   bindTypeSlots(slot: Float64Array, bigSlot: BigInt64Array): void;
   stat(id: number): RawStatus;
   set(id: number, uid: number, gid: number, mode: number, qbytes: number): void;
@@ -86,6 +94,36 @@ export const native = load();
 const typeSlot = new Float64Array(2);
 const bigTypeSlot = new BigInt64Array(1);
 native.bindTypeSlots(typeSlot, bigTypeSlot);
+
+// Messages taken without waiting are received straight into a shared slab and
+// handed out as views of it, as Buffer.allocUnsafe() does with its pool: no
+// allocation per message. A new slab starts when the current one has no room
+// for maxBytes more; a slab lives as long as a view of it does.
+const SLAB_BYTES = 128 * 1024;
+const LONG_BYTES = 8;
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
+let slabOffset = 0;
+
+/** msgrcv with IPC_NOWAIT: the payload as a Buffer (its type via lastReceivedType()), or null when none matches. */
+export function receiveNow(id: number, type: MessageType, maxBytes: number, flags: number): Buffer | null {
+  const room = LONG_BYTES + maxBytes;
+  let target: ArrayBuffer;
+  let offset = 0;
+  if (room <= SLAB_BYTES / 4) {
+    if (slabOffset + room > SLAB_BYTES) {
+      slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
+      slabOffset = 0;
+    }
+    target = slab;
+    offset = slabOffset;
+  } else {
+    target = Buffer.allocUnsafeSlow(room).buffer;
+  }
+  const length = native.tryReceive(id, type, maxBytes, flags, target, offset);
+  if (length < 0) return null;
+  if (target === slab) slabOffset = offset + ((LONG_BYTES + length + 7) & ~7);
+  return Buffer.from(target, offset + LONG_BYTES, length);
+}
 
 /** The type of the message the last tryReceive() returned. */
 export function lastReceivedType(): MessageType {

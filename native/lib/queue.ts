@@ -3,7 +3,7 @@
 // event loop and never in libuv's thread pool.
 import os from 'node:os';
 
-import { type MessageType, type RawMessage, lastReceivedType, native } from './binding.js';
+import { type MessageType, type RawMessage, lastReceivedType, native, receiveNow } from './binding.js';
 import { QueueError, queueError, withQueueErrors } from './errors.js';
 import { formatKey, toKeyT } from './key.js';
 import { queueLimits } from './limits.js';
@@ -18,6 +18,11 @@ export type { MessageType };
 export interface Message {
   /** A number while exact, a BigInt beyond 2^53. */
   type: MessageType;
+  /**
+   * The payload. Like the Buffers of Buffer.allocUnsafe() or of a socket's reads, it
+   * may be a view into a larger shared ArrayBuffer (data.buffer): use data.byteOffset
+   * and data.length, or copy it, when passing the underlying memory on.
+   */
   data: Buffer;
 }
 
@@ -101,9 +106,13 @@ export class MessageQueue {
   #keepsProcessAlive = true;
   #closed = false;
 
+  /** How errors name the queue; computed once, as every call may need it. */
+  readonly #context: string;
+
   private constructor(id: number, key: number | null) {
     this.id = id;
     this.key = key;
+    this.#context = key === null ? `queue id ${id}` : `key ${formatKey(key)}`;
   }
 
   /** An existing queue; ENOENT when none exists for the key. */
@@ -132,10 +141,6 @@ export class MessageQueue {
   static fromId(id: number): MessageQueue {
     if (!Number.isInteger(id) || id < 0 || id > 0x7fff_ffff) throw new RangeError(`queue id ${id} is not valid`);
     return new MessageQueue(id, null);
-  }
-
-  get #context(): string {
-    return this.key === null ? `queue id ${this.id}` : `key ${formatKey(this.key)}`;
   }
 
   #assertOpen(): void {
@@ -178,7 +183,7 @@ export class MessageQueue {
   tryReceive(options: ReceiveOptions = {}): Message | null {
     this.#assertOpen();
     const { type, maxBytes, flags } = this.#receiveArguments(options);
-    const data = withQueueErrors(this.#context, () => native.tryReceive(this.id, type, maxBytes, flags));
+    const data = withQueueErrors(this.#context, () => receiveNow(this.id, type, maxBytes, flags));
     return data === null ? null : { type: lastReceivedType(), data };
   }
 

@@ -32,15 +32,17 @@ inline bool ArgInt(const Napi::CallbackInfo& info, size_t index, const char* nam
 
 inline bool ArgBytes(const Napi::CallbackInfo& info, size_t index, const char* name, const uint8_t** data,
                      size_t* length) {
+  // One napi_get_typedarray_info call: this is on the path of every trySend().
+  napi_typedarray_type type;
+  void* bytes = nullptr;
   if (index >= info.Length() || !info[index].IsTypedArray() ||
-      info[index].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      napi_get_typedarray_info(info.Env(), info[index], &type, length, &bytes, nullptr, nullptr) != napi_ok ||
+      type != napi_uint8_array) {
     Napi::TypeError::New(info.Env(), std::string(name) + " must be a Uint8Array or Buffer")
         .ThrowAsJavaScriptException();
     return false;
   }
-  Napi::Uint8Array bytes = info[index].As<Napi::Uint8Array>();
-  *data = bytes.Data();
-  *length = bytes.ByteLength();
+  *data = static_cast<const uint8_t*>(bytes);
   return true;
 }
 

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
-#include <system_error>
+#include <deque>
 
 #include "addon_state.h"
 #include "args.h"
@@ -22,6 +22,25 @@ namespace {
 constexpr auto kCancelRetryInterval = std::chrono::microseconds(500);
 constexpr int kCancelAttempts = 200;  // 100 ms in all
 constexpr int64_t kMaxBatch = 4096;
+// An idle waiter thread ends after this long without a job.
+constexpr auto kIdleThreadLifetime = std::chrono::seconds(10);
+
+// Waiter threads, shared by every environment (the main thread's and workers')
+// of the process. Never destroyed: exit() must find nothing to tear down under
+// threads that are still running.
+struct WaiterPool {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<BlockingJob*> queue;
+  // Threads waiting for a job, counting those about to take a queued one; a
+  // new thread counts from before it starts, so that each queued job has one.
+  size_t idle = 0;
+};
+
+WaiterPool& Pool() {
+  static WaiterPool* pool = new WaiterPool();
+  return *pool;
+}
 
 }  // namespace
 
@@ -29,9 +48,9 @@ BlockingJob::BlockingJob(napi_env env, uint32_t id, Kind kind, int msqid, long t
     : env_(env), id_(id), kind_(kind), msqid_(msqid), type_(type), flags_(flags & ~IPC_NOWAIT) {}
 
 BlockingJob::~BlockingJob() {
-  if (thread_.joinable()) {
+  if (tsfn_ != nullptr) {
     RequestCancelAndWait();
-    thread_.join();
+    WaitUntilReleased();
   }
 }
 
@@ -84,20 +103,53 @@ Napi::Value BlockingJob::Start(const Napi::CallbackInfo& info, BlockingJob* job,
     return env.Undefined();
   }
 
-  // The thread starts with every signal blocked, so no process signal can land
-  // on it before it narrows its mask to the cancel signal alone.
-  sigset_t all = AllSignals();
-  sigset_t previous;
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  try {
-    job->thread_ = std::thread(&BlockingJob::Run, job);
-  } catch (const std::system_error& error) {
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    napi_release_threadsafe_function(job->tsfn_, napi_tsfn_abort);
-    MakeErrnoError(env, error.code().value(), "pthread_create").ThrowAsJavaScriptException();
-    return env.Undefined();
+  WaiterPool& pool = Pool();
+  bool need_thread;
+  {
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    pool.queue.push_back(job);
+    need_thread = pool.idle < pool.queue.size();
+    if (need_thread) {
+      ++pool.idle;
+    } else {
+      pool.wake.notify_one();
+    }
   }
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (need_thread) {
+    // The thread starts with every signal blocked, so no process signal can land
+    // on it before it narrows its mask to the cancel signal alone.
+    sigset_t all = AllSignals();
+    sigset_t previous;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pthread_t thread;
+    int err = pthread_create(&thread, &attributes, WaiterThread, nullptr);
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    pthread_attr_destroy(&attributes);
+    if (err != 0) {
+      bool still_queued = false;
+      {
+        std::lock_guard<std::mutex> lock(pool.mutex);
+        --pool.idle;
+        for (auto it = pool.queue.begin(); it != pool.queue.end(); ++it) {
+          if (*it == job) {
+            pool.queue.erase(it);
+            still_queued = true;
+            break;
+          }
+        }
+      }
+      // When another thread took the job meanwhile, it runs as if this one had started.
+      if (still_queued) {
+        napi_release_threadsafe_function(job->tsfn_, napi_tsfn_abort);
+        job->tsfn_ = nullptr;
+        MakeErrnoError(env, err, "pthread_create").ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+    }
+  }
 
   // Registered after the thread-safe function so that at teardown (hooks run
   // last-in, first-out) our hook joins the thread while that function exists.
@@ -107,8 +159,33 @@ Napi::Value BlockingJob::Start(const Napi::CallbackInfo& info, BlockingJob* job,
   return Napi::Number::New(env, id);
 }
 
-void BlockingJob::Run() {
+// A waiter thread: takes queued jobs one after the other; ends when idle too long.
+void* BlockingJob::WaiterThread(void* /*unused*/) {
   AllowOnlyCancelSignal();
+  WaiterPool& pool = Pool();
+  std::unique_lock<std::mutex> lock(pool.mutex);
+  for (;;) {
+    // A stray cancel signal (meant for this thread's previous job) only wakes the wait early.
+    if (!pool.wake.wait_for(lock, kIdleThreadLifetime, [&pool] { return !pool.queue.empty(); })) {
+      --pool.idle;
+      return nullptr;
+    }
+    BlockingJob* job = pool.queue.front();
+    pool.queue.pop_front();
+    --pool.idle;
+    lock.unlock();
+    job->Run();  // the job may be gone once this returns
+    lock.lock();
+    ++pool.idle;
+  }
+}
+
+void BlockingJob::Run() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    thread_ = pthread_self();
+    started_ = true;
+  }
   if (kind_ == Kind::kReceive) {
     RunReceive();
   } else {
@@ -118,14 +195,18 @@ void BlockingJob::Run() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     finished_ = true;
+    finished_cv_.notify_all();
   }
-  finished_cv_.notify_all();
   napi_call_threadsafe_function(tsfn, this, napi_tsfn_nonblocking);
   napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+  // The last touch of the job: CallJs (or the teardown) waits for this before destroying it.
+  std::lock_guard<std::mutex> lock(mutex_);
+  released_ = true;
+  finished_cv_.notify_all();
 }
 
 void BlockingJob::RunReceive() {
-  MsgBuffer buffer;
+  thread_local MsgBuffer buffer;  // kept with the thread from job to job
   buffer.EnsurePayload(max_bytes_);
   for (;;) {
     if (cancel_requested_.load(std::memory_order_acquire)) {
@@ -172,9 +253,16 @@ void BlockingJob::RequestCancelAndWait() {
   cancel_requested_.store(true, std::memory_order_release);
   std::unique_lock<std::mutex> lock(mutex_);
   for (int attempt = 0; attempt < kCancelAttempts && !finished_; ++attempt) {
-    pthread_kill(thread_.native_handle(), CancelSignal());
+    // A thread that has not started the job yet sees the flag when it does. One that has
+    // cannot go on to another job before setting finished_ under this lock, so it is alive.
+    if (started_) pthread_kill(thread_, CancelSignal());
     finished_cv_.wait_for(lock, kCancelRetryInterval, [this] { return finished_; });
   }
+}
+
+void BlockingJob::WaitUntilReleased() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  finished_cv_.wait(lock, [this] { return released_; });
 }
 
 Napi::Value BlockingJob::Cancel(const Napi::CallbackInfo& info) {
@@ -211,12 +299,19 @@ void BlockingJob::CallJs(napi_env env, napi_value callback, void* /*context*/, v
   if (env == nullptr) return;
   auto* job = static_cast<BlockingJob*>(data);
   napi_remove_env_cleanup_hook(env, OnEnvTeardown, job);
-  job->thread_.join();
+  job->WaitUntilReleased();  // a moment at most: the thread is between the call and its release
+  job->tsfn_ = nullptr;
   AddonState* state = AddonState::Of(Napi::Env(env));
   auto found = state->jobs.find(job->id_);
   std::unique_ptr<BlockingJob> owned = std::move(found->second);
   state->jobs.erase(found);
-  owned->Deliver(env, callback);
+  try {
+    owned->Deliver(env, callback);
+  } catch (const Napi::Error&) {
+    // A Node-API call failed, which happens when the environment can no longer run
+    // JavaScript (a Worker being terminate()d): there is nobody left to deliver to.
+    // Letting the exception out of this C callback would abort the whole process.
+  }
 }
 
 void BlockingJob::Deliver(napi_env raw_env, napi_value callback) {

@@ -1,6 +1,8 @@
 // A msgrcv(2) or msgsnd(2) that may block, run on a thread of its own (never
 // libuv's pool) and reported back through a thread-safe function. A job can
 // be cancelled; a message it already took is still delivered, never dropped.
+// Waiter threads are reused from job to job: one waiting call still has a
+// thread to itself, but creating a thread costs more than a queue round trip.
 #pragma once
 
 #include <napi.h>
@@ -10,8 +12,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 #include <vector>
+
+#include <pthread.h>
 
 #include "msg_buffer.h"
 
@@ -43,11 +46,13 @@ class BlockingJob {
   static Napi::Value Start(const Napi::CallbackInfo& info, BlockingJob* job, Napi::Function callback);
   static void CallJs(napi_env env, napi_value callback, void* context, void* data);
   static void OnEnvTeardown(void* data);
+  static void* WaiterThread(void* unused);
 
   void Run();
   void RunReceive();
   void RunSend();
   void RequestCancelAndWait();
+  void WaitUntilReleased();
   void Deliver(napi_env env, napi_value callback);
 
   napi_env env_;
@@ -62,14 +67,20 @@ class BlockingJob {
   MsgBuffer buffer_;
 
   napi_threadsafe_function tsfn_ = nullptr;
-  std::thread thread_;
 
   std::atomic<bool> cancel_requested_{false};
   std::mutex mutex_;
   std::condition_variable finished_cv_;
+  // The waiter thread running the job, once `started_`; signalled only while !finished_.
+  pthread_t thread_{};
+  bool started_ = false;
+  // The system call is over and the results are written.
   bool finished_ = false;
+  // The thread has handed the job to the thread-safe function and released that
+  // function: it touches neither again, and the job may be destroyed.
+  bool released_ = false;
 
-  // Results, written by the job's thread before `finished_`, read after join.
+  // Results, written by the job's thread before `finished_`, read after `released_`.
   int error_ = 0;
   bool cancelled_ = false;
   std::vector<ReceivedMessage> messages_;

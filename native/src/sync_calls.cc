@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <string>
 
 #include "addon_state.h"
@@ -78,14 +79,22 @@ Napi::Value TrySend(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// tryReceive(id, type, maxBytes, flags) -> Buffer, or null when no message matches.
-// The message's type goes to the slots bound with bindTypeSlots().
+// tryReceive(id, type, maxBytes, flags, target: ArrayBuffer, offset) -> payload length, or -1
+// when no message matches. The message (its long type, then the payload) is received
+// straight into `target` at `offset` (a multiple of 8, with room for maxBytes), so
+// that JavaScript can hand out a view of it: no allocation per message here. The
+// message's type also goes to the slots bound with bindTypeSlots().
 Napi::Value TryReceive(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int64_t id, max_bytes, flags;
+  int64_t id, max_bytes, flags, offset;
   long type;
   if (!ArgInt(info, 0, "id", 0, kMaxId, &id) || !ToMsgType(env, info[1], "message type", &type) ||
-      !ArgInt(info, 2, "maxBytes", 0, kMaxPayload, &max_bytes) || !ArgInt(info, 3, "flags", 0, INT_MAX, &flags)) {
+      !ArgInt(info, 2, "maxBytes", 0, kMaxPayload, &max_bytes) || !ArgInt(info, 3, "flags", 0, INT_MAX, &flags) ||
+      !ArgInt(info, 5, "offset", 0, INT64_MAX, &offset)) {
+    return env.Undefined();
+  }
+  if (info.Length() < 5 || !info[4].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "target must be an ArrayBuffer").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   AddonState* state = AddonState::Of(env);
@@ -93,17 +102,26 @@ Napi::Value TryReceive(const Napi::CallbackInfo& info) {
     Napi::Error::New(env, "bindTypeSlots() was not called").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  MsgBuffer& buffer = state->scratch;
-  buffer.EnsurePayload(static_cast<size_t>(max_bytes));
-  ssize_t received = msgrcv(static_cast<int>(id), buffer.raw(), static_cast<size_t>(max_bytes), type,
+  void* target_data = nullptr;
+  size_t target_length = 0;
+  napi_get_arraybuffer_info(env, info[4], &target_data, &target_length);
+  if (offset % static_cast<int64_t>(alignof(long)) != 0 ||
+      static_cast<uint64_t>(offset) + sizeof(long) + static_cast<uint64_t>(max_bytes) > target_length) {
+    Napi::RangeError::New(env, "target has no room for maxBytes at offset (or offset is not aligned)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  char* raw = static_cast<char*>(target_data) + offset;
+  ssize_t received = msgrcv(static_cast<int>(id), raw, static_cast<size_t>(max_bytes), type,
                             static_cast<int>(flags) | IPC_NOWAIT);
   if (received < 0) {
     int err = errno;
-    if (err == ENOMSG) return env.Null();
+    if (err == ENOMSG) return Napi::Number::New(env, -1);
     ThrowErrno(env, err, "msgrcv");
     return env.Undefined();
   }
-  long got = buffer.type();
+  long got;
+  std::memcpy(&got, raw, sizeof got);
   double as_double = static_cast<double>(got);
   if (as_double <= 9007199254740991.0) {
     state->type_slot[0] = as_double;
@@ -112,7 +130,7 @@ Napi::Value TryReceive(const Napi::CallbackInfo& info) {
     state->type_slot[1] = 1;
     state->big_type_slot[0] = got;
   }
-  return Napi::Buffer<char>::Copy(env, buffer.payload(), static_cast<size_t>(received));
+  return Napi::Number::New(env, static_cast<double>(received));
 }
 
 // bindTypeSlots(Float64Array(2), BigInt64Array(1))

@@ -1,0 +1,71 @@
+// ledd's idle cost: CPU time and context switches of all its threads over a
+// quiet period, and its resident memory; side by side with a bare Node
+// process that only keeps a timer. Targets: nothing beyond housekeeping and
+// watchdog pings, RSS under 60 MB.
+import { readFileSync, readdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { Child } from '../test/helpers/process.js';
+import { startBenchDaemon } from './daemon-process.js';
+import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js';
+
+const TICKS_PER_SECOND = 100;
+
+interface Usage {
+  cpuMs: number;
+  switches: number;
+  rssMb: number;
+}
+
+function usage(pid: number): Usage {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  let switches = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) switches += Number(match[1]);
+  }
+  const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuMs, switches, rssMb: Number(rss?.[1] ?? 0) / 1024 };
+}
+
+export const daemonIdle: Benchmark = {
+  name: 'daemon-idle',
+  description: "ledd's CPU time, context switches and RSS while idle",
+  async run(options: BenchOptions): Promise<BenchResult> {
+    const seconds = 30 * options.scale;
+    const daemon = await startBenchDaemon();
+    const bare = new Child(process.execPath, ['-e', 'setInterval(() => {}, 5000); console.log("ready")']);
+    try {
+      await bare.nextLine('ready');
+      await sleep(1000);
+      const before = [usage(daemon.child.pid), usage(bare.pid)];
+      await sleep(seconds * 1000);
+      const after = [usage(daemon.child.pid), usage(bare.pid)];
+      const labels = ['bare node with a 5 s timer', 'ledd --backend sim, idle (housekeeping every 5 s)'];
+      const rows = labels.map((label, index) => {
+        const cpu = after[index]!.cpuMs - before[index]!.cpuMs;
+        const switches = after[index]!.switches - before[index]!.switches;
+        return {
+          label,
+          rate: switches,
+          samples: [],
+          unit: `context switches in ${seconds} s; CPU ${cpu.toFixed(0)} ms; RSS ${after[index]!.rssMb.toFixed(1)} MB`,
+        };
+      });
+      const rss = after[0]!.rssMb;
+      return {
+        title: `idle cost over ${seconds} s (no messages)`,
+        rows,
+        notes: [
+          `ledd RSS ${rss.toFixed(1)} MB (target: under 60 MB: ${rss < 60 ? 'met' : 'MISSED'})`,
+          `ledd's wake-ups beyond bare Node's come from its housekeeping timer (one IPC_STAT each)`,
+        ],
+      };
+    } finally {
+      bare.kill('SIGKILL');
+      await daemon.stop();
+    }
+  },
+};

@@ -1,0 +1,111 @@
+// (a) One process sending and receiving in a loop, without blocking:
+// ours trySend + tryReceive, C msgsnd + msgrcv with IPC_NOWAIT, and (as an
+// extra reference) Python sysv_ipc's send/receive with block=False.
+import { spawnSync } from 'node:child_process';
+
+import { MessageQueue } from '../native/lib/index.js';
+import { SYSTEM_PYTHON } from '../test/helpers/tools.js';
+import {
+  type BenchOptions,
+  type BenchResult,
+  type Benchmark,
+  type RowSpec,
+  measureRows,
+  queueReference,
+} from './runner.js';
+
+function nodeLoop(size: number, seconds: number): number {
+  const queue = MessageQueue.createPrivate();
+  const data = Buffer.alloc(size, 'x');
+  try {
+    let count = 0;
+    let elapsed = 0;
+    const start = performance.now();
+    do {
+      for (let i = 0; i < 1024; i++) {
+        if (!queue.trySend(1, data)) throw new Error('queue full');
+        if (queue.tryReceive() === null) throw new Error('queue empty');
+      }
+      count += 1024;
+      elapsed = (performance.now() - start) / 1000;
+    } while (elapsed < seconds);
+    return count / elapsed;
+  } finally {
+    queue.remove();
+  }
+}
+
+function runJson(command: string, args: string[]): { count: number; seconds: number } {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { count: number; seconds: number };
+}
+
+function cLoop(size: number, seconds: number): number {
+  const { count, seconds: elapsed } = runJson(queueReference(), ['sync', String(size), String(seconds)]);
+  return count / elapsed;
+}
+
+const PYTHON_LOOP = `
+import json, sys, time, sysv_ipc
+size, seconds = int(sys.argv[1]), float(sys.argv[2])
+q = sysv_ipc.MessageQueue(None, sysv_ipc.IPC_CREX, max_message_size=8192)
+data = b"x" * size
+count, start = 0, time.perf_counter()
+try:
+    while True:
+        for _ in range(1024):
+            q.send(data, block=False, type=1)
+            q.receive(block=False)
+        count += 1024
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            break
+finally:
+    q.remove()
+print(json.dumps({"count": count, "seconds": elapsed}))
+`;
+
+function pythonLoop(size: number, seconds: number): number {
+  const { count, seconds: elapsed } = runJson(SYSTEM_PYTHON, ['-c', PYTHON_LOOP, String(size), String(seconds)]);
+  return count / elapsed;
+}
+
+function pythonAvailable(): boolean {
+  return spawnSync(SYSTEM_PYTHON, ['-c', 'import sysv_ipc']).status === 0;
+}
+
+export const queueSync: Benchmark = {
+  name: 'queue-sync',
+  description: 'one process, msgsnd + msgrcv without blocking, in a loop',
+  async run(options: BenchOptions): Promise<BenchResult> {
+    const seconds = 0.6 * options.scale;
+    nodeLoop(64, 0.2); // warm-up: JIT and the addon's buffers
+    const specs: RowSpec[] = [];
+    const notes: string[] = [];
+    const python = pythonAvailable();
+    if (!python)
+      notes.push(`Python sysv_ipc rows left out: ${SYSTEM_PYTHON} cannot import sysv_ipc (python3-sysv-ipc)`);
+    for (const size of [64, 4096]) {
+      const c = `C msgsnd+msgrcv ${size} B`;
+      specs.push({ label: c, unit: 'msg/s', measure: () => cLoop(size, seconds) });
+      specs.push({
+        label: `ours trySend+tryReceive ${size} B`,
+        unit: 'msg/s',
+        against: c,
+        target: 0.8,
+        measure: () => nodeLoop(size, seconds),
+      });
+      if (python) {
+        specs.push({
+          label: `Python sysv_ipc ${size} B`,
+          unit: 'msg/s',
+          against: c,
+          measure: () => pythonLoop(size, seconds),
+        });
+      }
+    }
+    const rows = await measureRows(options, specs);
+    return { title: '(a) synchronous send+receive loop, one process', rows, notes };
+  },
+};

@@ -1,0 +1,227 @@
+// Acceptance 3: failures come back as QueueErrors with Node-style code,
+// errno and syscall, and arguments that would do something else than asked
+// (key 0, a mode beyond 0o777) are refused before any system call.
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import { test } from 'node:test';
+
+import { MessageQueue, QueueError, formatKey, parseKey, toKeyT } from '../../native/lib/index.js';
+import { nodeScript, runOk, spawnChild } from '../helpers/process.js';
+import { nativeLibUrl } from '../helpers/paths.js';
+import { createPrivateTestQueue, createTestQueue, removeAfter, unusedKey } from '../helpers/queues.js';
+import { requireCommand, requireSetpriv } from '../helpers/tools.js';
+import { isPending, outcome, withTimeout } from '../helpers/wait.js';
+
+const E = os.constants.errno;
+
+/** An assertion for assert.throws/rejects: a QueueError with this code, its errno, and this syscall. */
+function queueError(code: keyof typeof E, syscall: string, message?: RegExp) {
+  return (error: unknown): true => {
+    assert.ok(error instanceof QueueError, `expected a QueueError, got ${String(error)}`);
+    assert.ok(error instanceof Error);
+    assert.equal(error.name, 'QueueError');
+    assert.equal(error.code, code);
+    assert.equal(error.errno, -E[code], 'errno is negative, as in Node');
+    assert.equal(error.syscall, syscall);
+    assert.match(error.message, new RegExp(`^${syscall}\\b.*\\(${code}\\)$`));
+    if (message) assert.match(error.message, message);
+    return true;
+  };
+}
+
+test('opening a key no queue has fails with ENOENT, naming the key', () => {
+  const key = unusedKey();
+  assert.throws(
+    () => MessageQueue.open(key),
+    queueError('ENOENT', 'msgget', new RegExp(`\\(key ${formatKey(key)}\\): no message queue exists`)),
+  );
+});
+
+test('an exclusive create of an existing key fails with EEXIST; a plain create opens it', (t) => {
+  const queue = createTestQueue(t);
+  assert.throws(
+    () => MessageQueue.create(queue.key!, { exclusive: true }),
+    queueError('EEXIST', 'msgget', /already exists/),
+  );
+  const again = MessageQueue.create(queue.key!);
+  assert.equal(again.id, queue.id);
+  assert.equal(MessageQueue.open(queue.key!).id, queue.id);
+});
+
+test('receive with nowait on an empty queue fails with ENOMSG; tryReceive gives null', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  assert.equal(queue.tryReceive(), null);
+  await assert.rejects(queue.receive({ nowait: true }), queueError('ENOMSG', 'msgrcv', /no message/));
+  queue.trySend(2, 'x');
+  await assert.rejects(queue.receive({ nowait: true, type: 3 }), queueError('ENOMSG', 'msgrcv'));
+  assert.equal(queue.tryReceive({ type: 3 }), null);
+});
+
+test('a full queue: send with nowait fails with EAGAIN, trySend returns false', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  queue.set({ qbytes: 100 });
+  let sent = 0;
+  while (queue.trySend(1, Buffer.alloc(30))) sent++;
+  assert.equal(sent, 3, 'a queue of 100 bytes holds three messages of 30 bytes');
+  assert.equal(queue.trySend(1, Buffer.alloc(30)), false);
+  await assert.rejects(queue.send(1, Buffer.alloc(30), { nowait: true }), queueError('EAGAIN', 'msgsnd', /full/));
+  // Still room for a small one.
+  assert.equal(queue.trySend(1, Buffer.alloc(10)), true);
+  assert.equal(queue.stat().qnum, 4);
+});
+
+test('a queue that is gone: EINVAL from every call, with the queue named', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  queue.remove();
+  const byId = new RegExp(`queue id ${queue.id}`);
+  assert.throws(() => queue.trySend(1, 'x'), queueError('EINVAL', 'msgsnd', byId));
+  assert.throws(() => queue.tryReceive(), queueError('EINVAL', 'msgrcv', byId));
+  assert.throws(() => queue.stat(), queueError('EINVAL', 'msgctl', byId));
+  assert.throws(() => queue.remove(), queueError('EINVAL', 'msgctl'));
+  await assert.rejects(queue.receive(), queueError('EINVAL', 'msgrcv'));
+});
+
+test('another user (nobody) gets EACCES on a 0600 queue of root, and EPERM removing it', async (t) => {
+  requireSetpriv();
+  assert.equal(process.getuid?.(), 0, 'this test runs as root, to start a child as nobody');
+  const queue = createTestQueue(t);
+  queue.trySend(1, 'secret');
+  const script = `
+    import { MessageQueue } from ${JSON.stringify(nativeLibUrl)};
+    const key = Number(process.argv[1]);
+    const attempt = (what, call) => {
+      try { call(); console.log(JSON.stringify({ what, ok: true })); }
+      catch (e) { console.log(JSON.stringify({ what, name: e.name, code: e.code, errno: e.errno, syscall: e.syscall, message: e.message })); }
+    };
+    console.log(JSON.stringify({ uid: process.getuid(), gid: process.getgid(), groups: process.getgroups() }));
+    const q = MessageQueue.open(key); // msgget(key, 0) asks for no permission
+    attempt('trySend', () => q.trySend(1, 'x'));
+    attempt('tryReceive', () => q.tryReceive());
+    attempt('stat', () => q.stat());
+    attempt('create', () => MessageQueue.create(key));
+    attempt('remove', () => q.remove());
+    try { await q.receive(); } catch (e) { console.log(JSON.stringify({ what: 'receive', code: e.code })); }
+    try { await q.send(1, 'x'); } catch (e) { console.log(JSON.stringify({ what: 'send', code: e.code })); }
+  `;
+  const child = spawnChild(t, ...nodeScript(script, [String(queue.key)]), {
+    as: { user: 'nobody', group: 'nogroup' },
+  });
+  await child.succeeds(15_000);
+  const [identity, ...results] = child.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  // Node lists the effective group among the groups; --clear-groups leaves no other.
+  assert.deepEqual(identity, { uid: 65534, gid: 65534, groups: [65534] });
+  const byWhat = new Map(results.map((r) => [r['what'], r]));
+  const expect = [
+    ['trySend', 'EACCES', 'msgsnd', /no write permission/],
+    ['tryReceive', 'EACCES', 'msgrcv', /no read permission/],
+    ['stat', 'EACCES', 'msgctl', /permission/],
+    ['create', 'EACCES', 'msgget', /does not give this user/],
+    ['remove', 'EPERM', 'msgctl', /owner/],
+  ] as const;
+  for (const [what, code, syscall, message] of expect) {
+    const result = byWhat.get(what);
+    assert.ok(result, `no result for ${what}: ${child.describe()}`);
+    assert.equal(result['name'], 'QueueError', what);
+    assert.equal(result['code'], code, what);
+    assert.equal(result['errno'], -E[code], what);
+    assert.equal(result['syscall'], syscall, what);
+    assert.match(String(result['message']), message, what);
+  }
+  assert.equal(byWhat.get('receive')?.['code'], 'EACCES');
+  assert.equal(byWhat.get('send')?.['code'], 'EACCES');
+  // Nothing was taken or added.
+  assert.equal(queue.stat().qnum, 1);
+  assert.equal(queue.tryReceive()?.data.toString(), 'secret');
+});
+
+test('a receive blocked when another process removes the queue (ipcrm -q) fails with EIDRM', async (t) => {
+  requireCommand('ipcrm', 'util-linux', ['-V']);
+  const queue = createTestQueue(t);
+  const pending = outcome(queue.receive());
+  assert.ok(await isPending(pending, 50), 'the receive must be waiting');
+  await runOk('ipcrm', ['-q', String(queue.id)]);
+  const result = await withTimeout('the blocked receive to fail', pending, 5000);
+  assert.equal(result.ok, false);
+  if (!result.ok) queueError('EIDRM', 'msgrcv', /removed while the receive was waiting/)(result.error);
+});
+
+test('a send blocked on a full queue when another process removes it fails with EIDRM', async (t) => {
+  requireCommand('ipcrm', 'util-linux', ['-V']);
+  const queue = createTestQueue(t);
+  queue.set({ qbytes: 16 });
+  assert.equal(queue.trySend(1, Buffer.alloc(16)), true);
+  const pending = outcome(queue.send(1, Buffer.alloc(16)));
+  assert.ok(await isPending(pending, 50), 'the send must be waiting');
+  await runOk('ipcrm', ['-q', String(queue.id)]);
+  const result = await withTimeout('the blocked send to fail', pending, 5000);
+  assert.equal(result.ok, false);
+  if (!result.ok) queueError('EIDRM', 'msgsnd', /removed while the send was waiting/)(result.error);
+});
+
+test('mode defaults to 0600; modes beyond 0777 or negative are refused', (t) => {
+  const queue = createTestQueue(t);
+  assert.equal(queue.stat().mode, 0o600);
+  assert.equal(createPrivateTestQueue(t).stat().mode, 0o600);
+  assert.equal(createTestQueue(t, { mode: 0o640 }).stat().mode, 0o640);
+  assert.equal(createPrivateTestQueue(t, { mode: 0o604 }).stat().mode, 0o604);
+  for (const mode of [0o1000, 0o1777, 0o4600, -1, 1.5, Number.NaN]) {
+    assert.throws(() => MessageQueue.create(unusedKey(), { mode }), RangeError, `create mode ${mode}`);
+    assert.throws(() => MessageQueue.createPrivate({ mode }), RangeError, `createPrivate mode ${mode}`);
+    assert.throws(() => queue.set({ mode }), RangeError, `set mode ${mode}`);
+  }
+  assert.equal(queue.stat().mode, 0o600);
+});
+
+test('key 0 is refused everywhere (never silently IPC_PRIVATE)', () => {
+  assert.throws(() => MessageQueue.create(0), { name: 'RangeError', message: /IPC_PRIVATE/ });
+  assert.throws(() => MessageQueue.create(-0), RangeError);
+  assert.throws(() => MessageQueue.open(0), RangeError);
+  assert.throws(() => parseKey('0'), RangeError);
+  assert.throws(() => parseKey('0x0'), RangeError);
+  assert.throws(() => toKeyT(0), RangeError);
+});
+
+test('keys outside 32 bits, or not integers, are refused; the two spellings of a 32-bit key agree', () => {
+  for (const key of [2 ** 32, -(2 ** 31) - 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+    assert.throws(() => MessageQueue.create(key), RangeError, `key ${key}`);
+    assert.throws(() => MessageQueue.open(key), RangeError, `key ${key}`);
+  }
+  assert.throws(() => parseKey('0x100000000'), RangeError);
+  assert.throws(() => parseKey('twelve'), RangeError);
+  assert.equal(toKeyT(0xffff_ffff), -1);
+  assert.equal(toKeyT(0x8000_0000), -(2 ** 31));
+  assert.equal(toKeyT(-(2 ** 31)), -(2 ** 31));
+  assert.equal(formatKey(-1), '0xffffffff');
+  assert.equal(formatKey(0x4d2), '0x000004d2');
+  assert.equal(parseKey('1234'), 1234);
+  assert.equal(parseKey(' 0x4D2 '), 1234);
+  assert.equal(parseKey('0o2322'), 1234);
+  assert.equal(parseKey('0xffffffff'), -1);
+});
+
+test('queue ids are range-checked', () => {
+  for (const id of [-1, 2 ** 31, 1.5]) assert.throws(() => MessageQueue.fromId(id), RangeError, `id ${id}`);
+});
+
+test('a closed handle refuses calls with ERR_QUEUE_CLOSED; the queue itself stays', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  queue.close();
+  assert.throws(() => queue.trySend(1, 'x'), { code: 'ERR_QUEUE_CLOSED' });
+  assert.throws(() => queue.tryReceive(), { code: 'ERR_QUEUE_CLOSED' });
+  await assert.rejects(queue.receive(), { code: 'ERR_QUEUE_CLOSED' });
+  await assert.rejects(queue.send(1, 'x'), { code: 'ERR_QUEUE_CLOSED' });
+  assert.equal(MessageQueue.fromId(queue.id).stat().qnum, 0);
+});
+
+test('removing a queue makes its key free; removeAfter cleans up queues made by others', (t) => {
+  const queue = createTestQueue(t);
+  const key = queue.key!;
+  queue.remove();
+  assert.throws(() => MessageQueue.open(key), { code: 'ENOENT' });
+  const recreated = MessageQueue.create(key, { exclusive: true });
+  removeAfter(t, recreated.id);
+  assert.notEqual(recreated.id, queue.id);
+});
