@@ -4,24 +4,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
+import type { QueueStatus, QueueTime } from './status.js';
+
 export type MessageType = number | bigint;
 
-export interface RawStatus {
-  key: number;
-  uid: number;
-  gid: number;
-  cuid: number;
-  cgid: number;
-  mode: number;
-  qnum: number;
-  qbytes: number;
-  cbytes: number;
-  lspid: number;
-  lrpid: number;
-  stime: number;
-  rtime: number;
-  ctime: number;
-}
+/** struct msqid_ds as the addon returns it: times in seconds since the epoch, 0 for never. */
+export type RawStatus = Omit<QueueStatus, QueueTime> & Record<QueueTime, number>;
 
 export interface RawMessage {
   type: MessageType;

@@ -1,6 +1,8 @@
 // IPC_STAT data of a queue, with times as Dates (null for "never").
 import type { RawStatus } from './binding.js';
 
+export type QueueTime = 'stime' | 'rtime' | 'ctime';
+
 export interface QueueStatus {
   key: number;
   /** Owner. */
