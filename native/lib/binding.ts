@@ -88,7 +88,8 @@ native.bindTypeSlots(typeSlot, bigTypeSlot);
 // allocation per message. A new slab starts when the current one has no room
 // for maxBytes more; a slab lives as long as a view of it does.
 const SLAB_BYTES = 128 * 1024;
-const LONG_BYTES = 8;
+// The message's C long type precedes its payload: 8 bytes on LP64, 4 on 32-bit ARM.
+const LONG_BYTES = native.constants.LONG_BITS / 8;
 let slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
 let slabOffset = 0;
 

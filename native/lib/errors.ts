@@ -69,12 +69,16 @@ export function queueError(errno: number, syscall: string, context?: string): Qu
   return new QueueError(`${prefix}: ${description} (${code})`, code, errno, syscall);
 }
 
+/** A native call's errno error as a QueueError; any other error as it is. */
+export function asQueueError(error: unknown, context: string | undefined): unknown {
+  return isNativeErrnoError(error) ? queueError(error.errno, error.syscall, context) : error;
+}
+
 /** Runs a native call, turning its errno errors into QueueErrors. */
 export function withQueueErrors<T>(context: string | undefined, call: () => T): T {
   try {
     return call();
   } catch (error) {
-    if (isNativeErrnoError(error)) throw queueError(error.errno, error.syscall, context);
-    throw error;
+    throw asQueueError(error, context);
   }
 }

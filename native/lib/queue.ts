@@ -4,7 +4,7 @@
 import os from 'node:os';
 
 import { type MessageType, type RawMessage, lastReceivedType, native, receiveNow } from './binding.js';
-import { QueueError, queueError, withQueueErrors } from './errors.js';
+import { QueueError, asQueueError, queueError, withQueueErrors } from './errors.js';
 import { formatKey, toKeyT } from './key.js';
 import { queueLimits } from './limits.js';
 import { type QueueStatus, toQueueStatus } from './status.js';
@@ -80,6 +80,19 @@ function checkSendType(type: MessageType): MessageType {
   return type;
 }
 
+/** maxBytes as given, else kernel.msgmax. */
+function checkMaxBytes(maxBytes: number | undefined): number {
+  if (maxBytes === undefined) return queueLimits().msgmax;
+  if (!Number.isInteger(maxBytes) || maxBytes < 0 || maxBytes > 0x7fff_ffff) {
+    throw new RangeError(`maxBytes must be a non-negative integer, not ${String(maxBytes)}`);
+  }
+  return maxBytes;
+}
+
+function receiveFlags(options: ReceiveOptions): number {
+  return (options.noError ? MSG_NOERROR : 0) | (options.except ? MSG_EXCEPT : 0);
+}
+
 function toBytes(data: Uint8Array | string): Uint8Array {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (data instanceof Uint8Array) return data;
@@ -152,7 +165,12 @@ export class MessageQueue {
     this.#assertOpen();
     checkSendType(type);
     const bytes = toBytes(data);
-    return withQueueErrors(this.#context, () => native.trySend(this.id, type, bytes, 0));
+    // No closure here: this is the hot path of every send.
+    try {
+      return native.trySend(this.id, type, bytes, 0);
+    } catch (error) {
+      throw asQueueError(error, this.#context);
+    }
   }
 
   /** msgsnd. The bytes are copied before this returns; it waits while the queue is full unless `nowait`. */
@@ -180,10 +198,18 @@ export class MessageQueue {
   }
 
   /** msgrcv with IPC_NOWAIT: the message, or null when none matches. */
-  tryReceive(options: ReceiveOptions = {}): Message | null {
+  tryReceive(options?: ReceiveOptions): Message | null {
     this.#assertOpen();
-    const { type, maxBytes, flags } = this.#receiveArguments(options);
-    const data = withQueueErrors(this.#context, () => receiveNow(this.id, type, maxBytes, flags));
+    // No intermediate objects or closures here: this is the hot path of every receive.
+    const type = options?.type ?? 0;
+    const maxBytes = checkMaxBytes(options?.maxBytes);
+    const flags = options === undefined ? 0 : receiveFlags(options);
+    let data: Buffer | null;
+    try {
+      data = receiveNow(this.id, type, maxBytes, flags);
+    } catch (error) {
+      throw asQueueError(error, this.#context);
+    }
     return data === null ? null : { type: lastReceivedType(), data };
   }
 
@@ -230,12 +256,7 @@ export class MessageQueue {
   }
 
   #receiveArguments(options: ReceiveOptions): { type: MessageType; maxBytes: number; flags: number } {
-    const maxBytes = options.maxBytes ?? queueLimits().msgmax;
-    if (!Number.isInteger(maxBytes) || maxBytes < 0 || maxBytes > 0x7fff_ffff) {
-      throw new RangeError(`maxBytes must be a non-negative integer, not ${String(maxBytes)}`);
-    }
-    const flags = (options.noError ? MSG_NOERROR : 0) | (options.except ? MSG_EXCEPT : 0);
-    return { type: options.type ?? 0, maxBytes, flags };
+    return { type: options.type ?? 0, maxBytes: checkMaxBytes(options.maxBytes), flags: receiveFlags(options) };
   }
 
   /** Resolves with the messages taken; a cancelled wait rejects when `rejectOnCancel`, else gives []. */
