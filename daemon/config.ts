@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { KEY_FORMS, formatKey, parseKey } from '../native/lib/key.js';
 import { parseFlags, UsageError } from './cli/flags.js';
-import type { BackendName } from './gpio/line.js';
+import { BACKEND_CHOICES, type BackendChoice } from './gpio/line.js';
 import { groupId } from './os/accounts.js';
 import { DEFAULT_KEY } from './protocol/constants.js';
 
@@ -20,7 +20,7 @@ export interface Config {
   mode: number;
   /** Group given to the queue; undefined keeps the creating process's group. */
   gid: number | undefined;
-  backend: BackendName;
+  backend: BackendChoice;
   chip: string | undefined;
   line: string | number;
   activeLow: boolean;
@@ -162,11 +162,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     key,
     mode: read(options.mode, (value) => parseMode(options.mode, value), 0o660),
     gid: read(options.group, (value): number | undefined => parseGroup(options.group, value), undefined),
-    backend: read(
-      options.backend,
-      (value) => oneOf<BackendName>(options.backend, value, ['libgpiod', 'sim']),
-      'libgpiod',
-    ),
+    backend: read(options.backend, (value) => oneOf<BackendChoice>(options.backend, value, BACKEND_CHOICES), 'auto'),
     chip,
     line: read(options.line, (value): string | number => parseLine(options.line, value, chip), 'GPIO17'),
     activeLow: flags.switches.has(options.activeLow.flag) || /^(1|true|yes)$/i.test(activeLowText ?? ''),

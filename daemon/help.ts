@@ -18,9 +18,16 @@ Queue:
                          command the LED [LEDD_GROUP, default: ledd's own group]
 
 LED:
-  --backend NAME         libgpiod: a real GPIO line through node-libgpiod;
-                         sim: a simulated LED (machines without GPIO)
-                         [LEDD_BACKEND, default libgpiod]
+  --backend NAME         auto: a real GPIO line through the libgpiod binding
+                         this machine built (ledd --version names it);
+                         libgpiod: the same as auto;
+                         libgpiod1: node-libgpiod, for libgpiod 1.x (Debian
+                         and Raspberry Pi OS bookworm);
+                         libgpiod2: ledd's own binding, for libgpiod 2.x
+                         (Debian and Raspberry Pi OS trixie);
+                         sim: a simulated LED (machines without GPIO); never
+                         chosen unless named
+                         [LEDD_BACKEND, default auto]
   --line LINE            line name, searched on every chip (GPIO17), or an
                          offset on --chip [LEDD_LINE, default GPIO17]
   --chip CHIP            chip name, path or label (gpiochip4) [LEDD_CHIP]
@@ -48,7 +55,7 @@ Running:
                          key and drive the LED to its exit state, unless systemd
                          is about to restart ledd (for ExecStopPost=)
   -h, --help             this text
-  --version              ledd's version
+  --version              ledd's version and the GPIO bindings built
 
 Exit: SIGTERM, SIGINT, SIGHUP or a type 2 message: the LED goes to its exit
 state, the line is released, the queue is removed (IPC_RMID), exit status 0.

@@ -7,7 +7,7 @@ import { UsageError } from './cli/flags.js';
 import { Daemon } from './daemon.js';
 import { DaemonExit } from './exit-codes.js';
 import { GpioError, type LedLine } from './gpio/line.js';
-import { openLedLine } from './gpio/open-line.js';
+import { describeGpioBackends, openLedLine } from './gpio/open-line.js';
 import { helpText } from './help.js';
 import { Led } from './led.js';
 import { createLogger, type Logger } from './log/logger.js';
@@ -86,7 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return DaemonExit.ok;
   }
   if (parsed.kind === 'version') {
-    process.stdout.write(`ledd ${packageVersion()}\n`);
+    process.stdout.write(`ledd ${packageVersion()} (GPIO: ${await describeGpioBackends()})\n`);
     return DaemonExit.ok;
   }
   const { config } = parsed;

@@ -1,4 +1,5 @@
 {
+  "includes": ["src/gpiod2/gpiod2.gypi"],
   "targets": [
     {
       "target_name": "sysv_mq",

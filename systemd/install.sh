@@ -27,18 +27,35 @@ node=$(command -v node) || fail "node is not on PATH: install Node.js 20 or late
 major=$("$node" -p 'process.versions.node.split(".")[0]')
 ((major >= 20)) || fail "Node.js $major is too old: ledd needs 20 or later"
 for built in dist/daemon/main.js dist/command/main.js native/build/Release/sysv_mq.node \
-  node_modules/node-libgpiod/build/Release/node-libgpiod.node node_modules/sd-notify/build/Release/notify.node; do
+  node_modules/sd-notify/build/Release/notify.node; do
   [[ -e $source_dir/$built ]] || fail "$built is missing: build first (.ci/setup, or npm ci)"
 done
+# The GPIO binding for this machine's libgpiod: node-libgpiod (1.x) or native/build/Release/gpiod2.node (2.x).
+"$node" "$source_dir/native/check-gpio-build.mjs" --strict || fail "no GPIO binding fits this machine (see above)"
 
 echo "installing ledd into $prefix"
 rm -rf "$prefix.new"
 mkdir -p "$prefix.new/native/build/Release"
 cp -a "$source_dir/package.json" "$source_dir/package-lock.json" "$source_dir/README.md" "$source_dir/dist" \
-  "$source_dir/node_modules" "$prefix.new/"
+  "$prefix.new/"
+# Only the production packages, as npm ci built them: package-lock.json's
+# top-level entries not marked dev (what `npm prune --omit=dev` keeps, without
+# copying the development tree first; npm is not needed here).
+packages=$("$node" -e '
+const fs = require("fs"), path = require("path");
+const lock = JSON.parse(fs.readFileSync(path.join(process.argv[1], "package-lock.json"), "utf8"));
+if (!lock.packages) throw new Error("package-lock.json has no \"packages\" (written by npm 7 or later)");
+for (const [name, entry] of Object.entries(lock.packages)) {
+  if (!/^node_modules\/(@[^/]+\/)?[^/]+$/.test(name) || entry.dev) continue;
+  if (fs.existsSync(path.join(process.argv[1], name))) console.log(name);
+  else if (!entry.optional) throw new Error(name + " is missing: run npm ci");
+}' "$source_dir") || fail "cannot list the production packages (see above)"
+mapfile -t packages <<<"$packages"
+(cd "$source_dir" && cp -a --parents "${packages[@]}" "$prefix.new/")
 cp -a "$source_dir/native/build/Release/sysv_mq.node" "$prefix.new/native/build/Release/"
+[[ ! -e $source_dir/native/build/Release/gpiod2.node ]] ||
+  cp -a "$source_dir/native/build/Release/gpiod2.node" "$prefix.new/native/build/Release/"
 rm -rf "$prefix.new/dist/test" "$prefix.new/dist/bench"
-(cd "$prefix.new" && npm prune --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
 rm -rf "$prefix.old"
 [[ -e $prefix ]] && mv "$prefix" "$prefix.old"
 mv "$prefix.new" "$prefix"
@@ -53,26 +70,26 @@ for program in ledctl:command ledd:daemon; do
   chmod 755 "$bindir/$name"
 done
 
-install -m 644 "$source_dir/systemd/ledd.sysusers" /etc/sysusers.d/ledd.conf
+install -D -m 644 "$source_dir/systemd/ledd.sysusers" /etc/sysusers.d/ledd.conf
 systemd-sysusers /etc/sysusers.d/ledd.conf
 
 if ! grep -qs 'gpiochip.*GROUP="gpio"\|GROUP="gpio".*gpiochip\|SUBSYSTEM=="gpio".*GROUP="gpio"' \
   /etc/udev/rules.d/*.rules /lib/udev/rules.d/*.rules /usr/lib/udev/rules.d/*.rules; then
   echo "no udev rule gives the gpio group /dev/gpiochip*: installing 60-ledd-gpio.rules"
-  install -m 644 "$source_dir/systemd/60-ledd-gpio.rules" /etc/udev/rules.d/60-ledd-gpio.rules
+  install -D -m 644 "$source_dir/systemd/60-ledd-gpio.rules" /etc/udev/rules.d/60-ledd-gpio.rules
   if command -v udevadm >/dev/null && [[ -d /run/udev ]]; then
     udevadm control --reload
     udevadm trigger --subsystem-match=gpio --action=change
   fi
 fi
 
-[[ -e /etc/default/ledd ]] || install -m 644 "$source_dir/systemd/ledd.default" /etc/default/ledd
+[[ -e /etc/default/ledd ]] || install -D -m 644 "$source_dir/systemd/ledd.default" /etc/default/ledd
 
 for unit in ledd.service ledd-cleanup.service; do
   sed -e "s|@NODE@|$node|g" -e "s|@PREFIX@|$prefix|g" "$source_dir/systemd/$unit" >"/etc/systemd/system/$unit"
   chmod 644 "/etc/systemd/system/$unit"
 done
-systemctl daemon-reload
+# systemctl enable reloads systemd's configuration itself (no daemon-reload needed first).
 if [[ $start == yes ]]; then
   systemctl enable --now ledd.service
   systemctl --no-pager --lines=0 status ledd.service || true

@@ -1,106 +1,85 @@
 // The LED line through node-libgpiod (libgpiod 1.x, as on Raspberry Pi OS bookworm).
-import { readdirSync, statSync } from 'node:fs';
-
-import { describeGroup } from '../os/accounts.js';
+import { busyError, devicePath, errorMessage, lineLocation, openChip, requestError, searchChips } from './chips.js';
 import { GpioError, type LedLine, type LineSpec } from './line.js';
 
-type NodeLibgpiod = typeof import('node-libgpiod');
-type Chip = InstanceType<NodeLibgpiod['Chip']>;
-type Line = InstanceType<NodeLibgpiod['Line']>;
-
-interface ErrnoLike {
-  code?: string;
-  message?: string;
+// node-libgpiod is an optional dependency, absent where libgpiod 2.x is
+// installed, so its typings cannot be relied on at build time: this is the
+// part of its API (0.5) used here.
+interface Chip {
+  readonly name: string;
+  readonly lineNames: string[];
 }
+
+interface Line {
+  readonly name: string;
+  readonly offset: number;
+  readonly used: boolean;
+  readonly consumer: string;
+  /** Re-reads name, consumer and flags from the kernel. */
+  update(): void;
+  /** `flags` is a bitwise OR of Line.RequestFlags. */
+  requestOutputModeFlags(consumer: string, flags: number, value: 0 | 1): void;
+  setValue(value: 0 | 1): void;
+  release(): void;
+}
+
+interface NodeLibgpiod {
+  /** libgpiod's version, e.g. "1.6.3". */
+  version: string;
+  Chip: new (name: string) => Chip;
+  Line: { new (chip: Chip, line: string | number): Line; RequestFlags: { ACTIVE_LOW: number } };
+}
+
+const packageName = 'node-libgpiod';
 
 async function loadLibrary(): Promise<NodeLibgpiod> {
   try {
-    const module = (await import('node-libgpiod')) as NodeLibgpiod & { default?: NodeLibgpiod };
+    const module = (await import(packageName)) as NodeLibgpiod & { default?: NodeLibgpiod };
     return module.default ?? module;
   } catch (error) {
     throw new GpioError(
       'unavailable',
-      'node-libgpiod is not installed or not built: install libgpiod-dev (libgpiod 1.x), then run `npm ci` again; ' +
-        'or start ledd with --backend sim to simulate the LED',
+      'node-libgpiod (the binding for libgpiod 1.x) is not installed or not built: install libgpiod-dev 1.x ' +
+        'and pkg-config, then run `npm ci` again; or start ledd with --backend sim to simulate the LED',
       { cause: error },
     );
   }
 }
 
-function chipNames(): string[] {
-  return readdirSync('/dev')
-    .filter((name) => /^gpiochip\d+$/.test(name))
-    .sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)));
-}
-
-function permissionError(device: string, cause: unknown): GpioError {
-  let owner = 'the group that owns it';
-  try {
-    owner = `group ${describeGroup(statSync(device).gid)}`;
-  } catch {
-    // keep the generic wording
-  }
-  return new GpioError(
-    'permission',
-    `permission denied opening ${device}: add the user running ledd to ${owner} ` +
-      '(sudo usermod -aG GROUP USER, then log in again), or run ledd as its systemd service',
-    { cause },
-  );
-}
-
-function devicePath(chip: string): string {
-  return chip.startsWith('/') ? chip : `/dev/${chip}`;
-}
-
-function openChip(library: NodeLibgpiod, name: string): Chip {
-  try {
-    return new library.Chip(name);
-  } catch (error) {
-    if ((error as ErrnoLike).code === 'EACCES') throw permissionError(devicePath(name), error);
-    throw new GpioError('no-such-line', `cannot open GPIO chip ${name}: ${(error as ErrnoLike).message}`, {
-      cause: error,
-    });
-  }
+/** The libgpiod version node-libgpiod was built against, e.g. "1.6.3"; 'unavailable' when it is not built. */
+export async function libgpiod1Version(): Promise<string> {
+  return (await loadLibrary()).version;
 }
 
 function findLine(library: NodeLibgpiod, spec: LineSpec): { chip: Chip; line: Line } {
   if (spec.chip !== undefined) {
-    const chip = openChip(library, spec.chip);
+    const chip = openChip(spec.chip, (name) => new library.Chip(name));
     try {
       return { chip, line: new library.Line(chip, spec.line) };
     } catch (error) {
       throw new GpioError('no-such-line', `GPIO chip ${spec.chip} has no line ${String(spec.line)}`, { cause: error });
     }
   }
-  const names = chipNames();
-  let denied: GpioError | undefined;
-  for (const name of names) {
-    let chip: Chip;
-    try {
-      chip = openChip(library, name);
-    } catch (error) {
-      if (error instanceof GpioError && error.kind === 'permission') denied ??= error;
-      continue;
-    }
-    if (chip.lineNames.includes(String(spec.line))) return { chip, line: new library.Line(chip, spec.line) };
-  }
-  if (denied) throw denied;
-  const searched = names.length === 0 ? 'no GPIO chips exist (/dev/gpiochip*)' : `searched ${names.join(', ')}`;
-  throw new GpioError(
-    'no-such-line',
-    `no GPIO line is named ${String(spec.line)} (${searched}); give --chip and --line OFFSET, ` +
-      'or --backend sim on a machine without GPIO',
-  );
+  return searchChips(`line is named ${String(spec.line)}`, (name) => {
+    const chip = openChip(name, (chipName) => new library.Chip(chipName));
+    return chip.lineNames.includes(String(spec.line)) ? { chip, line: new library.Line(chip, spec.line) } : undefined;
+  });
 }
 
 class LibgpiodLine implements LedLine {
-  readonly backend = 'libgpiod';
+  readonly backend = 'libgpiod1';
   readonly location: string;
   readonly #line: Line;
+  // node-libgpiod's Line does not keep its Chip alive, and a collected Chip
+  // closes the chip (gpiod_chip_close), which releases and frees the line: the
+  // LED would go dark and the next setValue fail (EPERM) or touch freed memory.
+  // eslint-disable-next-line no-unused-private-class-members -- held, never read
+  readonly #chip: Chip;
   #on: boolean;
   #released = false;
 
-  constructor(line: Line, location: string, initial: boolean) {
+  constructor(chip: Chip, line: Line, location: string, initial: boolean) {
+    this.#chip = chip;
     this.#line = line;
     this.location = location;
     this.#on = initial;
@@ -110,7 +89,7 @@ class LibgpiodLine implements LedLine {
     try {
       this.#line.setValue(on ? 1 : 0);
     } catch (error) {
-      throw new GpioError('io', `setting ${this.location} failed: ${(error as ErrnoLike).message}`, { cause: error });
+      throw new GpioError('io', `setting ${this.location} failed: ${errorMessage(error)}`, { cause: error });
     }
     this.#on = on;
   }
@@ -129,27 +108,16 @@ class LibgpiodLine implements LedLine {
 export async function openLibgpiodLine(spec: LineSpec): Promise<LedLine> {
   const library = await loadLibrary();
   const { chip, line } = findLine(library, spec);
-  const location = `${line.name || `line ${line.offset}`} on ${chip.name} line ${line.offset}`;
-  if (line.used) {
-    const holder = line.consumer ? `"${line.consumer}"` : 'another consumer (the kernel or a driver)';
-    throw new GpioError('busy', `${location} is busy: it is held by ${holder}; stop that program first`);
-  }
-  // node-libgpiod's typings describe the flags as the constants object; the call takes their bitwise OR.
-  const flags = (spec.activeLow
-    ? library.Line.RequestFlags.ACTIVE_LOW
-    : 0) as unknown as typeof library.Line.RequestFlags;
+  const location = lineLocation(line.name, chip.name, line.offset);
+  if (line.used) throw busyError(location, line.consumer);
+  const flags = spec.activeLow ? library.Line.RequestFlags.ACTIVE_LOW : 0;
   try {
     line.requestOutputModeFlags(spec.consumer, flags, spec.initial ? 1 : 0);
   } catch (error) {
-    const code = (error as ErrnoLike).code;
-    if (code === 'EBUSY') {
+    throw requestError(error, location, devicePath(chip.name), () => {
       line.update();
-      throw new GpioError('busy', `${location} is busy: it is held by "${line.consumer}"`, { cause: error });
-    }
-    if (code === 'EACCES' || code === 'EPERM') throw permissionError(devicePath(chip.name), error);
-    throw new GpioError('io', `requesting ${location} as an output failed: ${(error as ErrnoLike).message}`, {
-      cause: error,
+      return line.consumer;
     });
   }
-  return new LibgpiodLine(line, location, spec.initial);
+  return new LibgpiodLine(chip, line, location, spec.initial);
 }

@@ -25,7 +25,16 @@ export class GpioError extends Error {
   }
 }
 
-export type BackendName = 'libgpiod' | 'sim';
+/** What drives an open line: node-libgpiod (libgpiod 1.x), ledd's own libgpiod 2.x binding, or the simulation. */
+export type BackendName = 'libgpiod1' | 'libgpiod2' | 'sim';
+
+/**
+ * What --backend accepts: a backend, or `auto` (the default): the libgpiod
+ * binding this machine built, never the simulation. `libgpiod` means `auto`
+ * (the name from before there were two bindings).
+ */
+export const BACKEND_CHOICES = ['auto', 'libgpiod', 'libgpiod1', 'libgpiod2', 'sim'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface LineSpec {
   /** Chip name (gpiochip4), path or label; absent: search every chip for the line by name. */

@@ -112,14 +112,20 @@ test('ledd --help and --version; a bad option names the flag and the accepted fo
   for (const flag of ['--key', '--mode', '--group', '--backend', '--line', '--chip', '--active-low', '--state-file']) {
     assert.match(help.stdout, new RegExp(`${flag}\\b`));
   }
-  assert.match((await runChild(process.execPath, [LEDD, '--version'])).stdout, /^ledd \d+\.\d+\.\d+\n$/);
+  assert.match(
+    (await runChild(process.execPath, [LEDD, '--version'])).stdout,
+    /^ledd \d+\.\d+\.\d+ \(GPIO: (node-libgpiod|native binding) for libgpiod \d+\.\d+(\.\d+)?(; [^)]+)?\)\n$/,
+  );
 
   const cases: [string[], RegExp][] = [
     [['--mode', '0666'], /--mode \(LEDD_MODE\): "0666" is not valid; it gives every user/],
     [['--mode', 'rw'], /--mode \(LEDD_MODE\): "rw" is not valid; give octal permission bits/],
     [['--key', 'zzz'], /--key \(LEDD_KEY\): "zzz" is not valid; give a decimal number/],
     [['--key', '0'], /--key \(LEDD_KEY\).*IPC_PRIVATE/],
-    [['--backend', 'gpio'], /--backend \(LEDD_BACKEND\): "gpio" is not valid; use one of libgpiod, sim/],
+    [
+      ['--backend', 'gpio'],
+      /--backend \(LEDD_BACKEND\): "gpio" is not valid; use one of auto, libgpiod, libgpiod1, libgpiod2, sim/,
+    ],
     [['--line', '17'], /--line \(LEDD_LINE\): "17" is not valid; a line offset needs --chip/],
     [['--group', 'no-such-group-here'], /--group \(LEDD_GROUP\).*no such group/],
     [['--frobnicate'], /unknown option --frobnicate/],

@@ -3,13 +3,16 @@
 # kernel from build-kernel.sh) to run one guest scenario script, and collects
 # its results.
 #
-#   run-vm.sh --systemd|--shell SCENARIO --out DIR [--timeout SEC] [--env K=V]...
+#   run-vm.sh --systemd|--shell SCENARIO --out DIR [--timeout SEC] [--env K=V]... [--root ROOT]
 #
 # --systemd  systemd 252 is PID 1; SCENARIO runs as ledd-test.service.
 # --shell    a shell script is PID 1 (no systemd); faster.
 # DIR        results share (created; a previous run's contents are replaced):
 #            status (exit=N), scenario.log, journal.txt (systemd), console.log,
 #            plus whatever the scenario writes to $LEDD_RESULTS in the guest.
+# ROOT       boot this root filesystem instead of the host's (e.g. a Debian
+#            trixie tree); the repo and SCENARIO must be inside it at their
+#            host paths.
 # Env: LEDD_VM_KERNEL=bzImage skips build-kernel.sh; LEDD_KERNEL_CACHE as there.
 # Exit: 0 scenario passed, 1 scenario failed, 2 usage/setup, 3 VM died or timed out.
 set -euo pipefail
@@ -20,7 +23,7 @@ safe_path='^/[A-Za-z0-9_./@+-]+$'
 
 log() { printf 'run-vm: %s\n' "$*" >&2; }
 usage() {
-	sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '6,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 die() {
@@ -28,13 +31,14 @@ die() {
 	exit 2
 }
 
-mode='' scenario='' out='' timeout='' envs=()
+mode='' scenario='' out='' timeout='' envs=() root=/
 while (($#)); do
 	case $1 in
 	--systemd | --shell) mode=${1#--} ;;
 	--out) out=${2:?--out needs a directory} && shift ;;
 	--timeout) timeout=${2:?--timeout needs seconds} && shift ;;
 	--env) envs+=("${2:?--env needs KEY=VALUE}") && shift ;;
+	--root) root=${2:?--root needs a directory} && shift ;;
 	-h | --help) usage ;;
 	-*) die "unknown option $1" ;;
 	*)
@@ -51,7 +55,7 @@ check_prerequisites() {
 	local missing=()
 	command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
 	command -v timeout >/dev/null || missing+=(coreutils)
-	if [[ $mode == systemd && ! -x /lib/systemd/systemd ]]; then missing+=(systemd); fi
+	if [[ $mode == systemd && ! -x $root/lib/systemd/systemd ]]; then missing+=(systemd); fi
 	((${#missing[@]} == 0)) || die "missing packages; install them with: apt-get install -y ${missing[*]}"
 }
 
@@ -79,6 +83,12 @@ main() {
 	scenario=$(realpath "$scenario")
 	[[ $scenario =~ $safe_path ]] || die "scenario path must match $safe_path: $scenario"
 	[[ $here =~ $safe_path ]] || die "repo path must match $safe_path: $here"
+	if [[ $root != / ]]; then
+		root=$(cd "$root" && pwd -P) || die "--root: no such directory"
+		[[ $root =~ $safe_path ]] || die "--root path must match $safe_path: $root"
+		[[ -f $root$here/guest/init.sh && -f $root$scenario ]] ||
+			die "--root $root must hold the repo and the scenario at their host paths ($here, $scenario)"
+	fi
 	prepare_out
 
 	local kernel=${LEDD_VM_KERNEL:-}
@@ -97,7 +107,7 @@ main() {
 	local qemu=(qemu-system-x86_64 -accel tcg -m 1024 -nographic
 		-smp 2,sockets=2,cores=1,threads=1 -no-reboot
 		-kernel "$kernel" -append "${append[*]}"
-		-fsdev local,id=rootfs,path=/,security_model=none,readonly=on,multidevs=remap
+		-fsdev "local,id=rootfs,path=$root,security_model=none,readonly=on,multidevs=remap"
 		-device virtio-9p-pci,fsdev=rootfs,mount_tag=root
 		-fsdev "local,id=resfs,path=$out,security_model=none,multidevs=remap"
 		-device virtio-9p-pci,fsdev=resfs,mount_tag=results
