@@ -26,6 +26,13 @@ bool ToMsgType(Napi::Env env, Napi::Value value, const char* what, long* out) {
       ThrowRange(env, what);
       return false;
     }
+    // Where a long is narrower than 2^53 (32-bit ARM), a number outside it is out of
+    // range whatever its form: telling the caller to use a BigInt would not help.
+    if (static_cast<double>(LONG_MAX) < kMaxSafeInteger &&
+        (number < static_cast<double>(LONG_MIN) || number > static_cast<double>(LONG_MAX))) {
+      ThrowRange(env, what);
+      return false;
+    }
     if (std::fabs(number) > kMaxSafeInteger) {
       std::string message = std::string(what) + " is beyond 2^53 and not exact as a number: pass it as a BigInt";
       Napi::RangeError::New(env, message).ThrowAsJavaScriptException();

@@ -13,7 +13,11 @@ import { createTestQueue, removeAfter } from '../helpers/queues.js';
 import { SYSTEM_PYTHON, requireCommand, requirePerlModule, requirePythonModule } from '../helpers/tools.js';
 import { isPending, outcome, waitFor, withTimeout } from '../helpers/wait.js';
 
-const LONG_MAX = native.constants.LONG_MAX;
+const { LONG_BITS, LONG_MAX } = native.constants;
+/** LONG_MAX as a received type reports it: a number while exact (a 32-bit long), else a BigInt. */
+const LONG_MAX_TYPE: MessageType = LONG_MAX > BigInt(Number.MAX_SAFE_INTEGER) ? LONG_MAX : Number(LONG_MAX);
+/** A type above a C int's range where the long has room for one (LP64); else the largest type (2^31 - 1). */
+const WIDE_TYPE = LONG_BITS === 64 ? 2 ** 31 : 2 ** 31 - 1;
 
 // ---------------------------------------------------------------- util-linux
 
@@ -125,13 +129,14 @@ const peers: Peer[] = [
     require: () => requirePerlModule('IPC::Msg', 'libperl5.36'),
     command: 'perl',
     args: [fromRoot('test/native/fixtures/peer.pl')],
-    largestType: LONG_MAX,
+    largestType: LONG_MAX_TYPE,
   },
 ];
 
 /** Messages for a peer; [3] has a type found nowhere else, [4] the largest type the peer handles. */
 function samples(peer: Peer): [MessageType, Buffer][] {
-  const big = peer.largestType === LONG_MAX;
+  // Types beyond 32 bits for a peer that takes them; none exist where the long is 32 bits.
+  const big = BigInt(peer.largestType) > 2n ** 31n - 1n;
   return [
     [1, Buffer.from([0, 1, 0, 2, 0])],
     [7, Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x80])],
@@ -256,7 +261,7 @@ test('C program → Node: a struct { long type; char text[256]; } arrives as 256
     'the rest of text[] is NUL padding',
   );
   const big = queue.tryReceive();
-  assert.equal(big?.type, LONG_MAX);
+  assert.equal(big?.type, LONG_MAX_TYPE);
   assert.equal(big?.data.subarray(0, 7).toString(), 'largest');
 });
 
@@ -267,13 +272,14 @@ test('Node → C program: the C struct receives our bytes; a longer message is E
   const out = await runOk(peer, ['recv', String(queue.key), '3']);
   assert.equal(out, 'ready\n3 16 hello from Node\n');
 
-  queue.trySend(2n ** 40n, Buffer.alloc(300, 0x41));
+  const high = LONG_BITS === 64 ? 2 ** 40 : 2 ** 31 - 1;
+  queue.trySend(BigInt(high), Buffer.alloc(300, 0x41));
   const tooLong = spawnChild(t, peer, ['recv', String(queue.key), '0']);
   const result = await tooLong.wait();
   assert.equal(result.code, 1);
   assert.match(result.stderr, /msgrcv: Argument list too long/);
   const left = queue.tryReceive();
-  assert.equal(left?.type, 2 ** 40);
+  assert.equal(left?.type, high);
   assert.equal(left?.data.length, 300);
 });
 
@@ -288,11 +294,11 @@ test('C program and Node wake each other from blocking calls', async (t) => {
   assert.equal(await receiver.nextLine(/^\d/), '4 11 low enough');
   await receiver.succeeds();
 
-  const pending = queue.receive({ type: 2 ** 31 });
+  const pending = queue.receive({ type: WIDE_TYPE });
   assert.ok(await isPending(pending, 20));
-  await runOk(peer, ['send', String(queue.key), String(2 ** 31), 'from C']);
+  await runOk(peer, ['send', String(queue.key), String(WIDE_TYPE), 'from C']);
   const message = await withTimeout('our receive', pending);
-  assert.equal(message.type, 2 ** 31);
+  assert.equal(message.type, WIDE_TYPE);
   assert.equal(message.data.subarray(0, 7).toString('latin1'), 'from C\0');
   assert.deepEqual(queue.tryReceive(), { type: 6, data: Buffer.from('too high a type') });
 });

@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import { MessageQueue, native, queueLimits } from '../../native/lib/index.js';
 import { createPrivateTestQueue } from '../helpers/queues.js';
 
-const LONG_MAX = native.constants.LONG_MAX;
+const { LONG_BITS, LONG_MAX, LONG_MIN } = native.constants;
+/** LONG_MAX as a received type reports it: a number while exact (a 32-bit long), else a BigInt. */
+const LONG_MAX_TYPE = LONG_MAX > BigInt(Number.MAX_SAFE_INTEGER) ? LONG_MAX : Number(LONG_MAX);
+/** Whether the platform's long holds `type`. */
+const fits = (type: number | bigint): boolean => BigInt(type) >= LONG_MIN && BigInt(type) <= LONG_MAX;
 
 function roundTrip(queue: MessageQueue, type: number | bigint, data: Buffer): { type: number | bigint; data: Buffer } {
   assert.equal(queue.trySend(type, data), true, 'trySend reported a full queue');
@@ -65,9 +69,11 @@ test('a payload of exactly msgmax bytes passes both ways; msgmax + 1 is EINVAL',
   assert.equal(queue.stat().qnum, 0, 'the oversized message must not be queued');
 });
 
-test('message types 1, 7, 2^31 and 2^53 - 1 round-trip as numbers', async (t) => {
+test("message types 1, 7, 2^31 - 1, 2^31 and 2^53 - 1 round-trip as numbers, as far as the platform's long goes", async (t) => {
   const queue = createPrivateTestQueue(t);
-  for (const type of [1, 7, 2 ** 31, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER]) {
+  const types = [1, 7, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER].filter(fits);
+  assert.equal(types.length, LONG_BITS === 64 ? 6 : 3, `LONG_BITS ${LONG_BITS}`);
+  for (const type of types) {
     const message = roundTrip(queue, type, Buffer.from(`type ${type}`));
     assert.equal(message.type, type);
     assert.equal(message.data.toString(), `type ${type}`);
@@ -78,11 +84,20 @@ test('message types 1, 7, 2^31 and 2^53 - 1 round-trip as numbers', async (t) =>
   }
 });
 
-test("types beyond 2^53 up to the platform's LONG_MAX round-trip as BigInts", async (t) => {
+test("the addon's LONG_BITS, LONG_MAX and LONG_MIN describe a C long of this platform", () => {
+  assert.ok(LONG_BITS === 64 || LONG_BITS === 32, `LONG_BITS ${LONG_BITS}`);
+  // Node's own word size: LP64 (x86-64, arm64) or ILP32 (armhf).
+  assert.equal(LONG_BITS, ['ia32', 'arm'].includes(process.arch) ? 32 : 64, `on ${process.arch}`);
+  assert.equal(LONG_MAX, 2n ** BigInt(LONG_BITS - 1) - 1n);
+  assert.equal(LONG_MIN, -(2n ** BigInt(LONG_BITS - 1)));
+});
+
+test("types beyond 2^53 up to the platform's LONG_MAX round-trip as BigInts (64-bit long)", async (t) => {
   const queue = createPrivateTestQueue(t);
-  assert.equal(native.constants.LONG_BITS, 64, 'these tests expect a 64-bit long (LP64)');
-  assert.equal(LONG_MAX, 2n ** 63n - 1n);
-  for (const type of [2n ** 53n, 2n ** 53n + 1n, 2n ** 62n + 12345n, LONG_MAX]) {
+  const types = [2n ** 53n, 2n ** 53n + 1n, 2n ** 62n + 12345n, LONG_MAX].filter(fits);
+  // A 32-bit long has no type beyond 2^53: only LONG_MAX's edge, checked below, applies.
+  assert.equal(types.length, LONG_BITS === 64 ? 4 : 0, `LONG_BITS ${LONG_BITS}`);
+  for (const type of types) {
     const message = roundTrip(queue, type, Buffer.from('big'));
     assert.equal(typeof message.type, 'bigint');
     assert.equal(message.type, type);
@@ -95,13 +110,46 @@ test("types beyond 2^53 up to the platform's LONG_MAX round-trip as BigInts", as
     assert.equal(received.type, type);
     assert.equal(received.data.toString(), 'blocking');
   }
-  // A small type given as a BigInt comes back as a number.
+  // A small type given as a BigInt comes back as a number; so does LONG_MAX where it is exact.
   assert.equal(roundTrip(queue, 5n, Buffer.from('x')).type, 5);
+  assert.equal(roundTrip(queue, LONG_MAX, Buffer.from('x')).type, LONG_MAX_TYPE);
+  const pending = queue.receive({ type: LONG_MAX });
+  await queue.send(LONG_MAX, 'blocking');
+  assert.equal((await pending).type, LONG_MAX_TYPE);
 });
 
-test('numbers beyond 2^53 are refused with a RangeError that says to use a BigInt', async (t) => {
+test("one beyond the platform's LONG_MAX (2^31 for a 32-bit long, 2^63 for a 64-bit one) is a RangeError", async (t) => {
   const queue = createPrivateTestQueue(t);
-  const useBigInt = /BigInt/;
+  const beyond = LONG_MAX + 1n;
+  assert.equal(beyond, LONG_BITS === 32 ? 2n ** 31n : 2n ** 63n);
+  const outOfRange = { name: 'RangeError', message: /the range of a C long on this platform/ };
+  // 2^31 is exact as a number, and refused as out of range; 2^63 is not exact, and refused asking for a BigInt.
+  const asNumber = LONG_BITS === 32 ? outOfRange : { name: 'RangeError', message: /BigInt/ };
+  const cases: [number | bigint, object][] = [
+    [beyond, outOfRange],
+    [Number(beyond), asNumber],
+  ];
+  for (const [type, refused] of cases) {
+    assert.throws(() => queue.trySend(type, 'x'), refused, `trySend(${type})`);
+    await assert.rejects(queue.send(type, 'x'), refused, `send(${type})`);
+    assert.throws(() => queue.tryReceive({ type }), refused, `tryReceive(${type})`);
+    await assert.rejects(queue.receive({ type }), refused, `receive(${type})`);
+  }
+  // Below LONG_MIN, as a receive selector.
+  for (const [type, refused] of [
+    [LONG_MIN - 1n, outOfRange],
+    [Number(LONG_MIN) - (LONG_BITS === 32 ? 1 : 2 ** 11), asNumber],
+  ] as [number | bigint, object][]) {
+    assert.throws(() => queue.tryReceive({ type }), refused, `tryReceive(${type})`);
+    await assert.rejects(queue.receive({ type }), refused, `receive(${type})`);
+  }
+  assert.equal(queue.stat().qnum, 0);
+});
+
+test('numbers beyond 2^53 are refused with a RangeError that says to use a BigInt (or, for a 32-bit long, gives the range)', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  // A BigInt cannot help where the long is 32 bits: the message gives the long's range instead.
+  const useBigInt = LONG_BITS === 64 ? /BigInt/ : /between -2147483648 and 2147483647 \(the range of a C long/;
   for (const type of [2 ** 53, 2 ** 60, 2 ** 63]) {
     assert.throws(() => queue.trySend(type, 'x'), { name: 'RangeError', message: useBigInt }, `trySend(${type})`);
     await assert.rejects(queue.send(type, 'x'), { name: 'RangeError', message: useBigInt }, `send(${type})`);
@@ -122,15 +170,15 @@ test('BigInt types beyond LONG_MAX (or below LONG_MIN) are refused with a RangeE
     assert.throws(() => queue.trySend(type, 'x'), { name: 'RangeError', message: /long/ }, `trySend(${type})`);
     await assert.rejects(queue.send(type, 'x'), RangeError, `send(${type})`);
   }
-  for (const type of [LONG_MAX + 1n, 2n ** 64n, native.constants.LONG_MIN - 1n]) {
+  for (const type of [LONG_MAX + 1n, 2n ** 64n, LONG_MIN - 1n]) {
     assert.throws(() => queue.tryReceive({ type }), { name: 'RangeError', message: /long/ }, `tryReceive(${type})`);
     await assert.rejects(queue.receive({ type }), RangeError, `receive(${type})`);
   }
   // LONG_MIN itself is a valid selector (the kernel reads it as "any type up to LONG_MAX").
   queue.trySend(LONG_MAX, 'top');
   queue.trySend(4, 'low');
-  assert.equal(queue.tryReceive({ type: native.constants.LONG_MIN })?.type, 4);
-  assert.equal(queue.tryReceive({ type: native.constants.LONG_MIN })?.type, LONG_MAX);
+  assert.equal(queue.tryReceive({ type: LONG_MIN })?.type, 4);
+  assert.equal(queue.tryReceive({ type: LONG_MIN })?.type, LONG_MAX_TYPE);
   assert.equal(queue.stat().qnum, 0);
 });
 

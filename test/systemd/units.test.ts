@@ -51,7 +51,6 @@ test('ledd.service keeps what the daemon needs and says why the rest is absent',
     'NotifyAccess=main',
     'DeviceAllow=char-gpiochip rw',
     'DevicePolicy=closed',
-    'RemoveIPC=yes',
     'StateDirectory=ledd',
     'WatchdogSec=',
     'Restart=on-failure',
@@ -60,7 +59,7 @@ test('ledd.service keeps what the daemon needs and says why the rest is absent',
   ]) {
     assert.ok(text.includes(setting), setting);
   }
-  for (const absent of ['PrivateIPC', 'PrivateDevices', 'MemoryDenyWriteExecute']) {
+  for (const absent of ['PrivateIPC', 'PrivateDevices', 'MemoryDenyWriteExecute', 'RemoveIPC']) {
     assert.doesNotMatch(text, new RegExp(`^${absent}=`, 'm'));
     assert.match(text, new RegExp(`^# - ${absent}=: .+`, 'm'), `a comment says why ${absent}= is absent`);
   }

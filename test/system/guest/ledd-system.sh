@@ -1,0 +1,421 @@
+#!/bin/bash
+# ledd's system test (issue 4), run inside the VM in systemd mode:
+#   bash test/system/run-vm.sh --systemd test/system/guest/ledd-system.sh --out DIR \
+#     [--env LEDD_CHAPTER_CLIENT=/path/to/the/chapter's/command]
+# (test/system/vm.test.ts does this and judges the results.)
+#
+# Installs ledd with systemd/install.sh as a user would, with the real
+# node-libgpiod backend on the gpio-sim chip, then goes through start, the
+# clients, exit, stop, crash, watchdog, permissions, logging and clean-up.
+# Test-only changes to the installed unit, as drop-ins: WatchdogSec=3 (from
+# item 6 on, so that item 7 waits 3 s, not 10) and, for the last part,
+# Restart=no.
+#
+# It only gathers facts; vm.test.ts judges them. Every step is bounded by a
+# timeout and a failed step does not stop the ones after it. Results in
+# $LEDD_RESULTS:
+#   facts.env       KEY=VALUE lines (newlines as \n), keys `<part>.<what>`,
+#                   e.g. i2.on.sim=1 (item 2, `ledctl on`, the line's level)
+#   install.txt     install.sh's output
+#   security.txt    systemd-analyze security of both units
+#   warnings.txt    journalctl -u ledd -p warning -o cat
+#   journal.json    ledd.service and ledd-cleanup.service (journalctl -o json)
+# Exit status: 0 when the script ran to its end, whatever the facts say.
+set -uo pipefail
+
+results=$LEDD_RESULTS
+sim=$LEDD_GPIO_SIM_DIR/sim_gpio17/value
+key=1234
+unit=ledd.service
+dropins=/etc/systemd/system/ledd.service.d
+outsider=ledd-outsider
+member=ledd-member
+
+# --- helpers: builtins where possible (under TCG a process start costs ~5 ms
+# to ~3 s, and polling competes with what it waits for) ---------------------
+
+# Facts are collected on the guest's tmpfs and copied to the results share at
+# every step (and at the end).
+facts=/run/ledd-system-facts.env
+: >"$facts"
+fact() { printf '%s=%s\n' "$1" "${2//$'\n'/\\n}" >>"$facts"; }
+flush_facts() { cp "$facts" "$results/facts.env"; }
+step() {
+	local uptime _
+	read -r uptime _ </proc/uptime
+	flush_facts
+	printf '=== %s [%s]\n' "$*" "$uptime"
+}
+
+# nap SECONDS: sleeps without starting a process (reads a FIFO nobody writes).
+nap_fifo=/run/ledd-system-nap
+mkfifo "$nap_fifo"
+exec {nap_fd}<>"$nap_fifo"
+nap() { read -r -t "$1" -u "$nap_fd" || true; }
+
+# now: milliseconds into $NOW.
+now() { NOW=$((${EPOCHREALTIME/./} / 1000)); }
+
+# sim_value: the level driven on the gpio-sim line, into $SIM.
+sim_value() { read -r SIM <"$sim" || SIM=unreadable; }
+
+# wait_sim VALUE SECONDS: polls until the line reads VALUE; $SIM is the last read.
+wait_sim() {
+	local deadline
+	now
+	deadline=$((NOW + $2 * 1000))
+	sim_value
+	while [[ $SIM != "$1" ]] && ((NOW < deadline)); do
+		nap 0.05
+		sim_value
+		now
+	done
+}
+
+# wait_gone PATH SECONDS: polls until PATH is gone, e.g. a unit's cgroup,
+# which systemd removes once the unit is down (its ExecStopPost= done too).
+cgroups=/sys/fs/cgroup/system.slice
+wait_gone() {
+	local deadline
+	now
+	deadline=$((NOW + $2 * 1000))
+	while [[ -e $1 ]] && ((NOW < deadline)); do
+		nap 0.1
+		now
+	done
+}
+
+# queue_info: the queue under $key from /proc/sysvipc/msg (what ipcs -q shows)
+# into $QUEUE: "none", or "id=N qnum=N uid=N gid=N perms=N".
+queue_info() {
+	local k id perms qnum uid gid
+	QUEUE=none
+	# Columns: key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid ...
+	while read -r k id perms _ qnum _ _ uid gid _; do
+		if [[ $k == "$key" ]]; then QUEUE="id=$id qnum=$qnum uid=$uid gid=$gid perms=$perms"; fi
+	done </proc/sysvipc/msg
+}
+
+# wait_no_queue SECONDS: polls until no queue is left under $key.
+wait_no_queue() {
+	local deadline
+	now
+	deadline=$((NOW + $1 * 1000))
+	queue_info
+	while [[ $QUEUE != none ]] && ((NOW < deadline)); do
+		nap 0.1
+		queue_info
+		now
+	done
+}
+
+# show PREFIX [UNIT]: `systemctl show` of the properties below into the
+# associative array S; with a non-empty PREFIX, each becomes a fact.
+declare -A S
+show_props=ActiveState,SubState,Result,MainPID,NRestarts,StatusText,ExecMainCode,ExecMainStatus,Type,ExecMainStartTimestampMonotonic,ActiveEnterTimestampMonotonic
+show() {
+	local line
+	S=()
+	while IFS= read -r line; do
+		[[ $line == *=* ]] || continue
+		S[${line%%=*}]=${line#*=}
+		if [[ -n $1 ]]; then fact "$1.${line%%=*}" "${line#*=}"; fi
+	done < <(systemctl show -p "$show_props" "${2:-$unit}")
+}
+
+# wait_until SECONDS CONDITION...: re-reads `show` for ${UNIT:-ledd.service}
+# until CONDITION (a command) succeeds; returns 1 at the time limit.
+wait_until() {
+	local deadline
+	now
+	deadline=$((NOW + $1 * 1000))
+	shift
+	while :; do
+		show '' "${UNIT:-$unit}"
+		"$@" && return 0
+		now
+		((NOW < deadline)) || return 1
+		nap 0.3
+	done
+}
+# shellcheck disable=SC2317 # called through wait_until
+is_running_other_than() { [[ ${S[ActiveState]} == active && ${S[SubState]} == running && ${S[MainPID]} != "$1" && ${S[MainPID]} != 0 ]]; }
+# shellcheck disable=SC2317
+is_down() { [[ ${S[ActiveState]} == inactive || ${S[ActiveState]} == failed ]]; }
+
+# restarted PREFIX OLD_PID: waits for systemd to have restarted ledd: the
+# line released (gpio-sim reads 0), driven again to the restored 1, then the
+# unit active with a new main process. Records the time it took.
+restarted() {
+	local started
+	now
+	started=$NOW
+	wait_sim 0 20
+	wait_sim 1 40
+	UNIT=$unit wait_until 20 is_running_other_than "$2"
+	now
+	fact "$1.restart_ms" $((NOW - started))
+}
+
+# run PREFIX COMMAND...: runs COMMAND (30 s limit); records rc, ms, output.
+run() {
+	local prefix=$1 started output rc=0
+	shift
+	now
+	started=$NOW
+	output=$(timeout 30 "$@" 2>&1) || rc=$?
+	now
+	fact "$prefix.rc" "$rc"
+	fact "$prefix.ms" $((NOW - started))
+	fact "$prefix.out" "$output"
+	OUT=$output
+}
+
+# ledctl_sim PREFIX ARGS...: ledctl as root, then the line's level at once
+# (ledd drives the line before it answers).
+ledctl_sim() {
+	local prefix=$1
+	shift
+	run "$prefix" ledctl "$@"
+	sim_value
+	fact "$prefix.sim" "$SIM"
+}
+
+# client_sim PREFIX on|off|exit VALUE: the chapter's C client, which waits
+# for no answer: the line is polled for up to 5 s.
+client_sim() {
+	run "$1" "$client" "$2"
+	wait_sim "$3" 5
+	fact "$1.sim" "$SIM"
+}
+
+# signal SIGNAL PID: never to PID 0 or 1 (with no MainPID, kill -STOP 0 would
+# stop this script's own process group).
+signal() {
+	if [[ $2 =~ ^[0-9]+$ ]] && (($2 > 1)); then
+		kill "-$1" "$2"
+	else
+		echo "not sending SIG$1 to \"$2\": ledd has no main process"
+	fi
+}
+
+# dropin NAME TEXT: a test drop-in for ledd.service, then daemon-reload.
+dropin() {
+	mkdir -p "$dropins"
+	printf '[Service]\n%s\n' "$2" >"$dropins/$1.conf"
+	timeout 30 systemctl daemon-reload
+}
+
+# start_ledd PREFIX: systemctl start, then the unit's state at once.
+start_ledd() {
+	# This scenario starts ledd more often than StartLimitBurst= allows in a
+	# minute; reset-failed also resets the start-limit counter.
+	systemctl reset-failed "$unit" 2>/dev/null
+	run "$1" systemctl start "$unit"
+	show "$1.after"
+}
+
+# --- setup: the GPIO chips and the gpio group as Raspberry Pi OS has them ---
+
+step "setup"
+# Raspberry Pi OS has the gpio group and a udev rule giving it the GPIO chips.
+# This guest has no udev, so do what the rule does; install.sh's sysusers must
+# keep the existing group (`g gpio - -`).
+groupadd --system gpio
+fact setup.gpio_gid "$(getent group gpio | cut -d: -f3)"
+chown root:gpio /dev/gpiochip*
+chmod 0660 /dev/gpiochip*
+fact setup.run_udev "$([[ -d /run/udev ]] && echo present || echo absent)"
+client=${LEDD_CHAPTER_CLIENT:-}
+if [[ -z $client ]]; then
+	# Standalone run: build the chapter's client here (slow under TCG).
+	client=/run/chapter-command
+	cc -O2 -o "$client" "$LEDD_REPO/test/daemon/fixtures/chapter/command.c"
+fi
+fact setup.client "$client"
+
+# --- install, as a user would ----------------------------------------------
+
+step "install.sh"
+now
+started=$NOW
+rc=0
+timeout 150 "$LEDD_REPO/systemd/install.sh" --prefix /opt/ledd --bindir /usr/local/bin \
+	>"$results/install.txt" 2>&1 || rc=$?
+now
+fact install.rc "$rc"
+fact install.ms $((NOW - started))
+# Item 1, the start in install.sh's `systemctl enable --now`: was READY=1 awaited?
+show i1.install
+fact install.ledd_uid "$(id -u ledd)"
+fact install.ledd_groups "$(id -nG ledd)"
+fact install.ledd_shell "$(getent passwd ledd | cut -d: -f7)"
+fact install.gpio_gid "$(getent group gpio | cut -d: -f3)"
+fact install.udev_rule "$([[ -f /etc/udev/rules.d/60-ledd-gpio.rules ]] && echo installed || echo missing)"
+fact install.enabled "$(systemctl is-enabled "$unit" 2>&1)"
+fact install.bins "$(stat -c '%n %a' /usr/local/bin/ledctl /usr/local/bin/ledd 2>&1)"
+fact install.dev_packages "$(find /opt/ledd/node_modules -maxdepth 1 \( -name typescript -o -name eslint \) | wc -l)"
+fact install.state_dir "$(stat -c '%U:%G %a' /var/lib/ledd 2>&1)"
+useradd --no-create-home --shell /usr/sbin/nologin "$outsider"
+useradd --no-create-home --shell /usr/sbin/nologin --groups gpio "$member"
+
+# --- item 2: ledctl drives the real line; status shows IPC_STAT; with item
+# 10 and item 8's outsider alongside (they do not touch the LED), to use the
+# guest's second CPU ----------------------------------------------------------
+
+step "2, 8, 10: ledctl; permissions; systemd-analyze"
+(
+	run i10.verify systemd-analyze verify /etc/systemd/system/ledd.service /etc/systemd/system/ledd-cleanup.service
+	run i10.security systemd-analyze security --no-pager ledd.service ledd-cleanup.service
+	printf '%s\n' "$OUT" >"$results/security.txt"
+) &
+alongside=("$!")
+# Item 8: a user outside the group is refused (at msgsnd: nothing reaches ledd).
+run i8.outsider runuser -u "$outsider" -- ledctl on &
+alongside+=("$!")
+fact i8.outsider_groups "$(id -nG "$outsider")"
+ledctl_sim i2.on on
+ledctl_sim i2.off off
+ledctl_sim i2.toggle1 toggle
+ledctl_sim i2.toggle2 toggle
+# Item 8 too: a member of gpio (not root) may use the queue.
+run i2.status runuser -u "$member" -- ledctl status --json
+fact i8.member_groups "$(id -nG "$member")"
+show i2.show
+queue_info
+fact i2.queue "$QUEUE"
+wait "${alongside[@]}"
+
+# --- item 3: the chapter's C client, unchanged (key 1234) ------------------
+
+step "3: chapter client"
+client_sim i3.on on 1
+client_sim i3.off off 0
+
+# --- item 9, first half: a bad request, which ledd logs as a warning -------
+
+step "9: a bad request"
+run i9.send /usr/bin/python3 -c 'import sysv_ipc; sysv_ipc.MessageQueue(1234).send(b"BLINK\0", type=1)'
+
+# --- item 4: ledctl exit ----------------------------------------------------
+
+step "4: ledctl exit"
+ledctl_sim i4.exit exit
+wait_gone "$cgroups/$unit" 30
+UNIT=$unit wait_until 10 is_down
+# A restart would be scheduled at once (activating/auto-restart) and begin
+# RestartSec=1 later: look again after that.
+nap 2
+show i4.after
+queue_info
+fact i4.queue "$QUEUE"
+sim_value
+fact i4.sim "$SIM"
+
+# --- item 1: systemctl start returns once READY=1 is in --------------------
+
+step "1: systemctl start"
+start_ledd i1.start
+sim_value
+fact i1.start.sim "$SIM"
+
+# --- item 5: systemctl stop with commands pending on a stopped ledd --------
+
+step "5: stop with commands pending"
+pid=${S[MainPID]}
+signal STOP "$pid"
+fact i5.stopped_state "$(cut -d' ' -f3 "/proc/$pid/stat")"
+# The first message may go straight to ledd's blocked msgrcv (the kernel hands
+# it over even to a stopped task); the others stay queued.
+run i5.client1 "$client" on
+run i5.client2 "$client" off
+run i5.client3 "$client" on
+queue_info
+fact i5.queue_pending "$QUEUE"
+run i5.stop systemctl stop "$unit"
+show i5.after
+queue_info
+fact i5.queue "$QUEUE"
+sim_value
+fact i5.sim "$SIM"
+
+# --- item 6: kill -9 (with item 7's drop-in in place) ----------------------
+
+step "6: kill -9"
+# WatchdogSec=10 would make item 7 wait 10 s and more; 3 s for this test. A
+# running service keeps its timeout, so it is set before this start.
+dropin 50-test-watchdog 'WatchdogSec=3'
+start_ledd i6.start
+pid=${S[MainPID]}
+client_sim i6.on on 1
+queue_info
+fact i6.queue_before "$QUEUE"
+signal KILL "$pid"
+restarted i6 "$pid"
+show i6.after
+sim_value
+fact i6.after.sim "$SIM"
+queue_info
+fact i6.queue_after "$QUEUE"
+run i6.status ledctl status --json
+
+# --- item 7: the watchdog ---------------------------------------------------
+
+step "7: watchdog"
+pid=${S[MainPID]}
+signal STOP "$pid"
+restarted i7 "$pid"
+show i7.after
+sim_value
+fact i7.after.sim "$SIM"
+
+# --- the final systemctl stop ----------------------------------------------
+
+step "final: systemctl stop"
+run final.stop systemctl stop "$unit"
+show final.after
+queue_info
+fact final.queue "$QUEUE"
+sim_value
+fact final.sim "$SIM"
+
+# --- a crash that systemd does not restart: the clean-up -------------------
+
+step "crash without restart"
+dropin 60-test-no-restart 'Restart=no'
+start_ledd crash.start
+pid=${S[MainPID]}
+client_sim crash.on on 1
+signal KILL "$pid"
+now
+started=$NOW
+# ExecStopPost= leaves the queue (it expects Restart=on-failure to act); once
+# ledd.service failed, OnFailure=ledd-cleanup.service (a oneshot) removes it.
+wait_no_queue 60
+wait_gone "$cgroups/ledd-cleanup.service" 30
+# shellcheck disable=SC2317
+cleanup_ran() { [[ ${S[ActiveState]} == inactive || ${S[ActiveState]} == failed ]] && [[ ${S[ExecMainCode]} != 0 ]]; }
+UNIT=ledd-cleanup.service wait_until 30 cleanup_ran
+now
+fact crash.cleanup_ms $((NOW - started))
+show crash.after
+show crash.cleanup ledd-cleanup.service
+queue_info
+fact crash.queue "$QUEUE"
+sim_value
+fact crash.sim "$SIM"
+
+# --- item 9, second half, and the journal for the other checks -------------
+
+step "journal"
+(
+	timeout 30 journalctl -b -u "$unit" -p warning -o cat --no-pager >"$results/warnings.txt" 2>&1
+	fact i9.warnings_rc $?
+) &
+timeout 30 journalctl -b -u "$unit" -u ledd-cleanup.service -o json --no-pager \
+	--output-fields=_PID,_SYSTEMD_UNIT,PRIORITY,MESSAGE >"$results/journal.json" 2>&1
+fact journal.rc $?
+wait
+fact end ok
+step "end"
+exit 0
