@@ -6,7 +6,7 @@
 // fsync'ed just after, off the hot path, for power cuts. A file that does not
 // parse (a torn write after a power cut) is reported and treated as absent,
 // so the device still starts.
-import { closeSync, fsync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
@@ -65,12 +65,19 @@ export class StateFile {
 
   /** Records the state (not yet flushed to the disk). */
   save(state: StoredState): void {
+    let opened = false;
     if (this.#descriptor === undefined) {
       mkdirSync(path.dirname(this.path), { recursive: true, mode: 0o755 });
-      this.#descriptor = openSync(this.path, 'w', 0o644);
+      // Not 'w': its O_TRUNC would leave the file empty until the write below,
+      // and a kill -9 in between would lose the state the restart restores.
+      this.#descriptor = openSync(this.path, constants.O_WRONLY | constants.O_CREAT, 0o644);
       this.#created = true;
+      opened = true;
     }
-    writeSync(this.#descriptor, record(state), 0);
+    const text = record(state);
+    writeSync(this.#descriptor, text, 0);
+    // Only a longer file of someone else's could leave anything past the record.
+    if (opened) ftruncateSync(this.#descriptor, Buffer.byteLength(text));
   }
 
   /** fsync of the record, and of the directory after the file was created. */

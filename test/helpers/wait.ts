@@ -3,6 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export { sleep };
 
+/**
+ * LEDD_TEST_TIMEOUT_SCALE (default 1) multiplies the deadlines of waitFor and withTimeout
+ * (and so of every wait for a child process): under an emulator such as qemu-user a
+ * Node.js child takes seconds to start. Only deadlines for giving up are scaled, never a
+ * bound a test asserts on how soon something happens.
+ */
+export const TIMEOUT_SCALE = ((): number => {
+  const value = Number(process.env.LEDD_TEST_TIMEOUT_SCALE ?? '1');
+  return Number.isFinite(value) && value >= 1 ? value : 1;
+})();
+
 export interface WaitOptions {
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;
@@ -16,11 +27,13 @@ export async function waitFor<T>(
   condition: () => T | Promise<T>,
   { timeoutMs = 10_000, intervalMs = 10 }: WaitOptions = {},
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + timeoutMs * TIMEOUT_SCALE;
   for (;;) {
     const value = await condition();
     if (value) return value as NonNullable<T>;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${timeoutMs * TIMEOUT_SCALE} ms waiting for ${what}`);
+    }
     await sleep(intervalMs);
   }
 }
@@ -28,8 +41,9 @@ export async function waitFor<T>(
 /** `promise`, or a rejection naming `what` when it has not settled within `ms`. */
 export async function withTimeout<T>(what: string, promise: Promise<T>, ms = 10_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const scaled = ms * TIMEOUT_SCALE;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    timer = setTimeout(() => reject(new Error(`timed out after ${scaled} ms waiting for ${what}`)), scaled);
   });
   try {
     return await Promise.race([promise, timeout]);
