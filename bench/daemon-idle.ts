@@ -43,7 +43,8 @@ export const daemonIdle: Benchmark = {
       const before = [usage(daemon.child.pid), usage(bare.pid)];
       await sleep(seconds * 1000);
       const after = [usage(daemon.child.pid), usage(bare.pid)];
-      const labels = ['bare node with a 5 s timer', 'ledd --backend sim, idle (housekeeping every 5 s)'];
+      // In the order of the samples: ledd first, then the bare Node process.
+      const labels = ['ledd --backend sim, idle (housekeeping every 5 s)', 'bare node with a 5 s timer'];
       const rows = labels.map((label, index) => {
         const cpu = after[index]!.cpuMs - before[index]!.cpuMs;
         const switches = after[index]!.switches - before[index]!.switches;

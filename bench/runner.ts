@@ -99,10 +99,12 @@ export function formatResult(result: BenchResult): string {
   return lines.join('\n');
 }
 
-/** Ratios below target, for the summary. */
+/** Ratios below target, and notes that report a missed target, for the summary. */
 export function missedTargets(result: BenchResult): string[] {
   const byLabel = new Map(result.rows.map((row) => [row.label, row]));
-  const missed: string[] = [];
+  const missed: string[] = (result.notes ?? [])
+    .filter((note) => note.includes('MISSED'))
+    .map((note) => `${result.title}: ${note}`);
   for (const row of result.rows) {
     const reference = row.against ? byLabel.get(row.against) : undefined;
     if (reference && row.target !== undefined && row.rate / reference.rate < row.target) {
