@@ -1,6 +1,7 @@
 // The LED line through node-libgpiod (libgpiod 1.x, as on Raspberry Pi OS bookworm).
-import { busyError, devicePath, errorMessage, lineLocation, openChip, requestError, searchChips } from './chips.js';
+import { busyError, devicePath, lineLocation, openChip, requestError, searchChips } from './chips.js';
 import { GpioError, type LedLine, type LineSpec } from './line.js';
+import { RequestedLine } from './requested-line.js';
 
 // node-libgpiod is an optional dependency, absent where libgpiod 2.x is
 // installed, so its typings cannot be relied on at build time: this is the
@@ -66,45 +67,6 @@ function findLine(library: NodeLibgpiod, spec: LineSpec): { chip: Chip; line: Li
   });
 }
 
-class LibgpiodLine implements LedLine {
-  readonly backend = 'libgpiod1';
-  readonly location: string;
-  readonly #line: Line;
-  // node-libgpiod's Line does not keep its Chip alive, and a collected Chip
-  // closes the chip (gpiod_chip_close), which releases and frees the line: the
-  // LED would go dark and the next setValue fail (EPERM) or touch freed memory.
-  // eslint-disable-next-line no-unused-private-class-members -- held, never read
-  readonly #chip: Chip;
-  #on: boolean;
-  #released = false;
-
-  constructor(chip: Chip, line: Line, location: string, initial: boolean) {
-    this.#chip = chip;
-    this.#line = line;
-    this.location = location;
-    this.#on = initial;
-  }
-
-  set(on: boolean): void {
-    try {
-      this.#line.setValue(on ? 1 : 0);
-    } catch (error) {
-      throw new GpioError('io', `setting ${this.location} failed: ${errorMessage(error)}`, { cause: error });
-    }
-    this.#on = on;
-  }
-
-  get(): boolean {
-    return this.#on;
-  }
-
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#line.release();
-  }
-}
-
 export async function openLibgpiodLine(spec: LineSpec): Promise<LedLine> {
   const library = await loadLibrary();
   const { chip, line } = findLine(library, spec);
@@ -119,5 +81,5 @@ export async function openLibgpiodLine(spec: LineSpec): Promise<LedLine> {
       return line.consumer;
     });
   }
-  return new LibgpiodLine(chip, line, location, spec.initial);
+  return new RequestedLine('libgpiod1', line, location, spec.initial, chip);
 }

@@ -3,6 +3,7 @@
 import { type Gpiod2Binding, type Gpiod2Chip, type Gpiod2LineRequest, loadGpiod2 } from '../../native/lib/gpiod2.js';
 import { busyError, devicePath, errorMessage, lineLocation, openChip, requestError, searchChips } from './chips.js';
 import { GpioError, type LedLine, type LineSpec } from './line.js';
+import { RequestedLine } from './requested-line.js';
 
 function loadLibrary(): Gpiod2Binding {
   try {
@@ -79,36 +80,6 @@ function findLine(library: Gpiod2Binding, spec: LineSpec): { chip: Gpiod2Chip; o
   });
 }
 
-class Libgpiod2Line implements LedLine {
-  readonly backend = 'libgpiod2';
-  readonly location: string;
-  readonly #request: Gpiod2LineRequest;
-  #on: boolean;
-
-  constructor(request: Gpiod2LineRequest, location: string, initial: boolean) {
-    this.#request = request;
-    this.location = location;
-    this.#on = initial;
-  }
-
-  set(on: boolean): void {
-    try {
-      this.#request.setValue(on ? 1 : 0);
-    } catch (error) {
-      throw new GpioError('io', `setting ${this.location} failed: ${errorMessage(error)}`, { cause: error });
-    }
-    this.#on = on;
-  }
-
-  get(): boolean {
-    return this.#on;
-  }
-
-  release(): void {
-    this.#request.release();
-  }
-}
-
 export async function openLibgpiod2Line(spec: LineSpec): Promise<LedLine> {
   const library = loadLibrary();
   const { chip, offset } = findLine(library, spec);
@@ -123,7 +94,7 @@ export async function openLibgpiod2Line(spec: LineSpec): Promise<LedLine> {
     } catch (error) {
       throw requestError(error, location, chip.path, () => chip.lineInfo(offset).consumer);
     }
-    return new Libgpiod2Line(request, location, spec.initial);
+    return new RequestedLine('libgpiod2', request, location, spec.initial);
   } finally {
     chip.close();
   }

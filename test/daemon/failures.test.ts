@@ -7,6 +7,7 @@ import { LEDCTL, ledctl, queueExists, simLeddArgs, startLedd } from './harness.j
 import { runChild, runOk } from '../helpers/process.js';
 import { randomKey } from '../helpers/queues.js';
 import { requirePythonModule, requireSetpriv } from '../helpers/tools.js';
+import { BOUND_SCALE } from '../helpers/wait.js';
 import { groupId } from '../../daemon/os/accounts.js';
 import { findQueueInProc } from '../../daemon/os/sysvipc.js';
 import { removeQueueQuietly } from '../helpers/queues.js';
@@ -50,7 +51,7 @@ test('ledctl against a daemon stopped with SIGSTOP: exit 6 within its timeout; t
   const result = await ledctl(ledd.key, ['--timeout', '1', 'on']);
   assert.equal(result.code, 6, result.stderr);
   assert.match(result.stderr, /no answer from ledd within 1 s/);
-  assert.ok(result.ms < 5_000, `ledctl gave up after ${Math.round(result.ms)} ms`);
+  assert.ok(result.ms < 5_000 * BOUND_SCALE, `ledctl gave up after ${Math.round(result.ms)} ms`);
 
   ledd.child.process.kill('SIGCONT');
   const status = await ledctl(ledd.key, ['status', '--json']);

@@ -9,10 +9,20 @@ export { sleep };
  * Node.js child takes seconds to start. Only deadlines for giving up are scaled, never a
  * bound a test asserts on how soon something happens.
  */
-export const TIMEOUT_SCALE = ((): number => {
-  const value = Number(process.env.LEDD_TEST_TIMEOUT_SCALE ?? '1');
+export const TIMEOUT_SCALE = scale('LEDD_TEST_TIMEOUT_SCALE');
+
+/**
+ * LEDD_TEST_BOUND_SCALE (default 1) multiplies the bounds tests assert on how soon
+ * something happens (a cancel settles within 100 ms). Only for emulators, where every
+ * step is several times slower and a bound kept at its native value measures the
+ * emulator: the foreign-architecture test (qemu-user) sets it.
+ */
+export const BOUND_SCALE = scale('LEDD_TEST_BOUND_SCALE');
+
+function scale(variable: string): number {
+  const value = Number(process.env[variable] ?? '1');
   return Number.isFinite(value) && value >= 1 ? value : 1;
-})();
+}
 
 export interface WaitOptions {
   /** Give up after this long (default 10 s). */

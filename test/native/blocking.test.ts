@@ -14,9 +14,9 @@ import { MessageQueue, QueueError } from '../../native/lib/index.js';
 import { fromRoot } from '../helpers/paths.js';
 import { threads, threadsSleepingIn } from '../helpers/proc.js';
 import { createPrivateTestQueue } from '../helpers/queues.js';
-import { isPending, outcome, waitFor, withTimeout } from '../helpers/wait.js';
+import { BOUND_SCALE, isPending, outcome, waitFor, withTimeout } from '../helpers/wait.js';
 
-const CANCEL_BOUND_MS = 100;
+const CANCEL_BOUND_MS = 100 * BOUND_SCALE;
 
 /** Waits until `count` more threads of this process than `baseline` sleep in msgrcv/msgsnd. */
 async function blockedInKernel(call: 'msgrcv' | 'msgsnd', count: number, baseline = 0): Promise<void> {

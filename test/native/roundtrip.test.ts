@@ -94,9 +94,8 @@ test("the addon's LONG_BITS, LONG_MAX and LONG_MIN describe a C long of this pla
 
 test("types beyond 2^53 up to the platform's LONG_MAX round-trip as BigInts (64-bit long)", async (t) => {
   const queue = createPrivateTestQueue(t);
-  const types = [2n ** 53n, 2n ** 53n + 1n, 2n ** 62n + 12345n, LONG_MAX].filter(fits);
   // A 32-bit long has no type beyond 2^53: only LONG_MAX's edge, checked below, applies.
-  assert.equal(types.length, LONG_BITS === 64 ? 4 : 0, `LONG_BITS ${LONG_BITS}`);
+  const types = LONG_BITS === 64 ? [2n ** 53n, 2n ** 53n + 1n, 2n ** 62n + 12345n, LONG_MAX] : [];
   for (const type of types) {
     const message = roundTrip(queue, type, Buffer.from('big'));
     assert.equal(typeof message.type, 'bigint');

@@ -6,8 +6,6 @@
 # Each check appends "NAME ok" or "NAME FAIL: why" to $LEDD_RESULTS/checks.txt;
 # the outputs of ledd and ledctl go to $LEDD_RESULTS/logs/. Exit 0 when all passed.
 set -uo pipefail
-# The harness's LEDD_MODE (shell/systemd) would be read by ledd as its queue mode.
-unset LEDD_MODE
 
 : "${LEDD_EXPECT_BACKEND:?} ${LEDD_OTHER_BACKEND:?}"
 checks=$LEDD_RESULTS/checks.txt

@@ -63,7 +63,7 @@ mount_overlay_root() {
 write_env() {
 	local mode=$1 scenario=$2 gpio_env=$3 line
 	{
-		printf 'export LEDD_MODE=%q\n' "$mode"
+		printf 'export LEDD_VM_INIT=%q\n' "$mode"
 		printf 'export LEDD_REPO=%q\n' "$repo"
 		printf 'export LEDD_SCENARIO=%q\n' "$scenario"
 		printf 'export LEDD_RESULTS=%q\n' "$results"

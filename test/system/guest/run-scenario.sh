@@ -13,7 +13,7 @@ source /run/ledd-vm/env
 export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 cd "$LEDD_REPO" || exit 1
-echo "ledd-vm: scenario $LEDD_SCENARIO starting (mode $LEDD_MODE)"
+echo "ledd-vm: scenario $LEDD_SCENARIO starting (mode $LEDD_VM_INIT)"
 if [[ -x $LEDD_SCENARIO ]]; then
 	"$LEDD_SCENARIO" 2>&1 | tee "$LEDD_RESULTS/scenario.log"
 else
@@ -22,7 +22,7 @@ fi
 rc=${PIPESTATUS[0]}
 echo "ledd-vm: scenario exited with $rc"
 
-if [[ $LEDD_MODE == systemd ]]; then
+if [[ $LEDD_VM_INIT == systemd ]]; then
 	journalctl --sync
 	journalctl -b --no-pager -o short-monotonic >"$LEDD_RESULTS/journal.txt" 2>&1
 fi

@@ -105,11 +105,11 @@ for tool in gpiofind gpioget gpioset gpiodetect; do
 		exit 1
 	}
 done
-if [[ $LEDD_MODE == systemd ]]; then
+if [[ $LEDD_VM_INIT == systemd ]]; then
 	check_systemd
 	check_notify_unit
 else
-	record systemd_checks "skipped (mode $LEDD_MODE)"
+	record systemd_checks "skipped (mode $LEDD_VM_INIT)"
 fi
 check_gpio
 if ((failures == 0)); then record result pass; else record result fail; fi

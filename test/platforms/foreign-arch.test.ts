@@ -1,0 +1,213 @@
+// ledd on the Pi's own architectures, under qemu-user: a Debian trixie root
+// for arm64 (the Pi 5 with a 64-bit OS) and one for armhf (32-bit ARM, where a
+// C long has 32 bits). run-foreign-arch.sh builds (or reuses, from
+// ~/.cache/ledd-arch) each root, runs `npm ci` in it (both native modules, our
+// queue addon and the libgpiod 2.x binding, are built there by the root's own
+// compiler) and runs test suites inside it; this test checks what it left.
+//   arm64: the queue binding's tests (test/native) and the daemon's host tests (test/daemon)
+//   armhf: the queue binding's tests, and the chapter's C client, compiled in
+//          the root, driving `ledd --backend sim` (test/daemon/foreign-clients)
+// The two run at once (one core each on a 2-core machine; LEDD_FOREIGN_SERIAL=1
+// runs them one after the other). A missing tool (qemu-user-static,
+// binfmt-support, arch-test, mmdebstrap) fails the test naming the Debian package.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import test from 'node:test';
+
+import { fromRoot, testBuildDir } from '../helpers/paths.js';
+
+interface Arch {
+  name: 'arm64' | 'armhf';
+  nodeArch: string;
+  longBits: number;
+  /** e_machine of the ELF files built in the root. */
+  elfMachine: number;
+  suites: Record<string, string>;
+}
+
+const ARCHES: Arch[] = [
+  {
+    name: 'arm64',
+    nodeArch: 'arm64',
+    longBits: 64,
+    elfMachine: 183, // EM_AARCH64
+    suites: { native: 'the queue binding (test/native)', daemon: "the daemon's host tests (test/daemon)" },
+  },
+  {
+    name: 'armhf',
+    nodeArch: 'arm',
+    longBits: 32,
+    elfMachine: 40, // EM_ARM
+    suites: {
+      native: 'the queue binding (test/native)',
+      chapter: "the chapter's C client and other foreign clients against ledd (test/daemon/foreign-clients)",
+    },
+  },
+];
+
+interface ScriptResult {
+  code: number | null;
+  output: string;
+  seconds: number;
+}
+
+function runScript(arch: Arch, out: string): Promise<ScriptResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [fromRoot('test', 'platforms', 'run-foreign-arch.sh'), arch.name, out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output, seconds: Math.round((Date.now() - started) / 1000) }));
+  });
+}
+
+function readEnv(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+function readText(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/** "exit:0 tests:12 pass:12 ..." as numbers (NaN where unknown). */
+function parseCounts(line: string | undefined): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const field of (line ?? '').split(' ')) {
+    const [name, value] = field.split(':');
+    if (name && value !== undefined) counts[name] = Number(value);
+  }
+  return counts;
+}
+
+/** The failing tests' names and the first lines of why, from the spec reporter's log. */
+function failures(log: string): string {
+  const start = log.lastIndexOf('failing tests:');
+  return start === -1 ? log.split('\n').slice(-40).join('\n') : log.slice(start).split('\n').slice(0, 80).join('\n');
+}
+
+const outDir = (arch: Arch): string => path.join(testBuildDir, 'platforms', arch.name);
+
+// Started when the file loads, so that both architectures build and test concurrently.
+const runs = new Map<Arch['name'], Promise<ScriptResult>>();
+let previous: Promise<unknown> = Promise.resolve();
+for (const arch of ARCHES) {
+  const start = (): Promise<ScriptResult> => runScript(arch, outDir(arch));
+  const run = process.env.LEDD_FOREIGN_SERIAL === '1' ? previous.then(start, start) : start();
+  run.catch(() => undefined);
+  runs.set(arch.name, run);
+  previous = run;
+}
+
+for (const arch of ARCHES) {
+  test(
+    `${arch.name} under qemu-user: npm ci builds both native modules in a trixie ${arch.name} root and the tests pass there`,
+    {
+      timeout: 60 * 60_000,
+    },
+    async (t) => {
+      const out = outDir(arch);
+      const run = await runs.get(arch.name)!;
+      const timings = readEnv(path.join(out, 'timings.env'));
+      const build = readEnv(path.join(out, 'build.env'));
+      const probe = readEnv(path.join(out, 'probe.txt'));
+      const results = readEnv(path.join(out, 'results.env'));
+      const tail = run.output.split('\n').slice(-30).join('\n');
+      // Wall-clock seconds, and CPU seconds (user + system: what other load on the machine does not inflate).
+      const both = (name: string): string => `${timings[`${name}_s`] ?? '?'}s (CPU ${timings[`${name}_cpu`] ?? '?'}s)`;
+      t.diagnostic(
+        `${arch.name}: ${run.seconds}s in all; root ${timings.root ?? '?'} in ${both('root')}, ` +
+          `copy + ${timings.install ?? '?'} ${both('build')}; ` +
+          Object.keys(arch.suites)
+            .map((suite) => `${suite} suite ${both(suite)}`)
+            .join(', ') +
+          `; results in ${out}`,
+      );
+      if (build.qemu_msqid_bug === 'yes') {
+        t.diagnostic(
+          `${arch.name}: this qemu-user reports msg_lrpid as 0 from IPC_STAT (fixed in QEMU 10.2); ` +
+            `the tests ran with ${build.qemu_msqid_fix} preloaded, which reads it from /proc/sysvipc/msg`,
+        );
+      }
+      for (const suite of Object.keys(arch.suites)) {
+        t.diagnostic(`${arch.name} ${suite}: ${results[suite] ?? 'did not run'}`);
+      }
+
+      await t.test('the root is set up (qemu-user, binfmt_misc, mmdebstrap)', () => {
+        assert.ok(run.code !== 2, `prerequisites missing:\n${tail}`);
+        assert.equal(build.uname_m, arch.name === 'arm64' ? 'aarch64' : 'armv7l', `uname -m in the root:\n${tail}`);
+        assert.equal(build.node_arch, arch.nodeArch);
+        assert.match(build.node ?? '', /^v(2[0-9]|[3-9][0-9])\./, 'Node.js 20 or later in the root');
+        assert.match(build.libgpiod ?? '', /^2\./, 'the trixie root has libgpiod 2.x');
+      });
+
+      await t.test(`npm ci builds sysv_mq and gpiod2 for ${arch.name} in the root`, () => {
+        assert.equal(build.npm_exit, '0', `${build.install ?? 'npm ci'} failed in the root:\n${tail}`);
+        assert.equal(build.sysv_mq_node, 'built', 'our queue addon native/build/Release/sysv_mq.node');
+        assert.equal(build.gpiod2_node, 'built', 'the libgpiod 2.x binding native/build/Release/gpiod2.node');
+        assert.equal(build.notify_node, 'built', "sd-notify's addon");
+        for (const addon of ['sysv_mq', 'gpiod2', 'notify']) {
+          assert.equal(Number(build[`${addon}_machine`]), arch.elfMachine, `${addon}.node is an ${arch.name} ELF file`);
+        }
+        assert.equal(build.node_libgpiod, 'absent', 'node-libgpiod (optional, libgpiod 1.x only) is dropped');
+        assert.equal(build.dist, 'built', 'tsc built dist/ in the root');
+      });
+
+      await t.test(
+        `message types fit the ${arch.longBits}-bit long of ${arch.name}; the protocol's reply types fit it`,
+        () => {
+          assert.equal(probe.arch, arch.nodeArch, readText(path.join(out, 'probe.txt')) || tail);
+          assert.equal(Number(probe.long_bits), arch.longBits);
+          assert.equal(BigInt(probe.long_max ?? 'NaN'), 2n ** BigInt(arch.longBits - 1) - 1n);
+          assert.equal(probe.send_2_31_minus_1, 'ok');
+          assert.equal(probe.type_2_31_minus_1_back, 'number 2147483647');
+          if (arch.longBits === 32) {
+            assert.match(
+              probe.send_2_31 ?? '',
+              /^RangeError: message type must be an integer between -2147483648 and 2147483647/,
+            );
+            assert.match(probe.send_2_31n ?? '', /^RangeError: .*the range of a C long/);
+            assert.match(probe.receive_2_31 ?? '', /^RangeError: /);
+            assert.equal(probe.type_long_max_back, 'number 2147483647');
+          } else {
+            assert.equal(probe.send_2_31, 'ok');
+            assert.equal(probe.type_long_max_back, `bigint ${2n ** 63n - 1n}`);
+          }
+          // 2^30 + the largest PID.
+          assert.equal(probe.reply_type_max, String(2 ** 30 + 2 ** 22));
+          assert.equal(probe.reply_type_max_fits, 'true');
+          assert.equal(probe.send_reply_type_max, 'ok');
+          assert.equal(probe.type_reply_type_max_back, `number ${2 ** 30 + 2 ** 22}`);
+          // The payload follows the long type, whatever its width.
+          assert.equal(probe.payload_back, 'abcdefgh');
+        },
+      );
+
+      for (const [suite, what] of Object.entries(arch.suites)) {
+        await t.test(`${arch.name}: ${what} pass inside the root`, () => {
+          const counts = parseCounts(results[suite]);
+          const log = readText(path.join(out, `${suite}.log`));
+          assert.ok(results[suite] !== undefined, `the ${suite} suite did not run:\n${tail}`);
+          assert.ok(counts.tests! > 0, `no tests ran:\n${log.slice(-3000)}`);
+          assert.equal(counts.fail, 0, `${counts.fail} failed:\n${failures(log)}`);
+          assert.equal(counts.cancelled, 0, `${counts.cancelled} cancelled:\n${failures(log)}`);
+          assert.equal(counts.pass, counts.tests, results[suite]);
+          assert.equal(counts.exit, 0, `node --test exited ${counts.exit}:\n${failures(log)}`);
+        });
+      }
+
+      assert.equal(run.code, 0, `run-foreign-arch.sh ${arch.name} failed (exit ${run.code}):\n${tail}`);
+    },
+  );
+}

@@ -1,0 +1,505 @@
+#!/usr/bin/env bash
+# ledd on a foreign architecture under qemu-user: arm64 (the Pi 5's own) and
+# armhf (32-bit ARM, where a C `long` is 32 bits). Builds (or reuses) a Debian
+# trixie root of that architecture with mmdebstrap, copies this repo into it,
+# builds both native modules there (our queue addon sysv_mq and the libgpiod
+# 2.x binding gpiod2) with `npm ci` in a chroot, then runs test suites inside
+# the root. Programs in the root run under qemu-user through binfmt_misc; the
+# kernel, and so its System V queues, is this machine's.
+#
+#   run-foreign-arch.sh ARCH OUT        ARCH: arm64 or armhf
+#
+# Suites (node --test inside the root, one per suite, all at the same time;
+# TAP kept in OUT/<suite>.tap):
+#   arm64: native (dist/test/native/: the queue binding), daemon (dist/test/daemon/)
+#   armhf: native, chapter (dist/test/daemon/foreign-clients.test.js: the
+#          chapter's C client, compiled with the root's cc, driving ledd --backend sim)
+# LEDD_FOREIGN_SUITES="native daemon ..." overrides the list.
+#
+# OUT (emptied first) gets: npm.log (npm ci, or the rebuild on a warm run),
+# build.env (tool versions, what was built, the addon's LONG_BITS), probe.txt
+# (message-type limits checked in the root), <suite>.tap, <suite>.log,
+# results.env (counts per suite) and timings.env.
+#
+# Cache: ${LEDD_ARCH_CACHE:-$HOME/.cache/ledd-arch}/<arch>-<key>/ where <key>
+# hashes the recipe, suite, architecture and package list: a changed
+# list builds a new root. node_modules is reused while package.json and
+# package-lock.json are unchanged (keyed by their hash); our own native/ addon
+# and dist/ are always rebuilt from the current source (dist/ by the root's
+# TypeScript on this machine's node when node_modules is reused). One run at a time per
+# root (flock). Needs root (mmdebstrap, chroot, mount).
+# LEDD_ARCH_MIRROR_<arch> (e.g. LEDD_ARCH_MIRROR_armhf), else LEDD_ARCH_MIRROR:
+# mmdebstrap's mirror argument (a URL or a sources.list line) instead of
+# Debian's default mirror (e.g. a local apt cache).
+# Exit: 0 passed, 1 failed, 2 missing prerequisites (the Debian packages are named).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+repo=$(cd "$here/../.." && pwd -P)
+arch=${1:?usage: run-foreign-arch.sh arm64|armhf OUT}
+out=${2:?usage: run-foreign-arch.sh arm64|armhf OUT}
+suite=trixie
+# What npm ci and the tests need in the root: Node.js and its headers for
+# node-gyp (libnode-dev), the build (python3, make, g++; libgpiod 2.x and
+# libsystemd for the GPIO binding and sd-notify), the queue tests' peers
+# (util-linux ipcmk/ipcs/ipcrm and setpriv, Python sysv_ipc, Perl IPC::Msg
+# from perl's libperl) and procps. Not Debian's npm (9.2, with some 340 node-*
+# packages to fetch): this machine's npm, the one CI runs, is JavaScript that
+# any architecture's node runs, so it is copied into the root and runs there on
+# the root's node.
+packages=(nodejs libnode-dev g++ make python3 pkg-config libgpiod-dev libsystemd-dev
+	util-linux procps python3-sysv-ipc perl)
+# Bumped when the recipe below changes in a way the package list does not show.
+recipe=2
+cache_root=${LEDD_ARCH_CACHE:-${HOME:?HOME is unset; set LEDD_ARCH_CACHE}/.cache/ledd-arch}
+# Where the project lives inside the root, and where this machine's npm goes.
+project=/build/ledd
+root_npm=/opt/ledd-npm
+
+case $arch in
+arm64)
+	qemu_arch=aarch64
+	node_arch=arm64
+	long_bits=64
+	default_suites='native daemon'
+	;;
+armhf)
+	qemu_arch=arm
+	node_arch=arm
+	long_bits=32
+	default_suites='native chapter'
+	;;
+*)
+	echo "run-foreign-arch: unknown architecture $arch (arm64 or armhf)" >&2
+	exit 2
+	;;
+esac
+read -r -a suites <<<"${LEDD_FOREIGN_SUITES:-$default_suites}"
+
+log() { printf 'run-foreign-arch[%s]: [%s] %s\n' "$arch" "$(date +%T)" "$*" >&2; }
+die() {
+	log "error: $*"
+	exit "${2:-1}"
+}
+
+check_prerequisites() {
+	((EUID == 0)) || die "must run as root (mmdebstrap, chroot and mount need it)" 2
+	local -A pkg_of=([mmdebstrap]=mmdebstrap [update-binfmts]=binfmt-support [arch-test]=arch-test
+		[flock]=util-linux [mount]=mount [chroot]=coreutils [sha256sum]=coreutils [tar]=tar)
+	local -A missing=()
+	local cmd
+	for cmd in "${!pkg_of[@]}"; do
+		command -v "$cmd" >/dev/null || missing[${pkg_of[$cmd]}]=1
+	done
+	[[ -x /usr/bin/qemu-$qemu_arch-static ]] || missing[qemu-user-static]=1
+	[[ -f /etc/ssl/certs/ca-certificates.crt ]] || missing[ca-certificates]=1
+	host_npm=$(command -v npm || true)
+	[[ -n $host_npm ]] && host_npm=$(dirname "$(dirname "$(readlink -f "$host_npm")")")
+	[[ -f $host_npm/bin/npm-cli.js && -f $host_npm/package.json ]] ||
+		die "npm not found (the npm that came with Node.js 20 is copied into the root)" 2
+	((${#missing[@]} == 0)) || die "missing packages; install them with: apt-get install -y ${!missing[*]}" 2
+	# binfmt_misc runs the root's programs under qemu-user.
+	if [[ ! -e /proc/sys/fs/binfmt_misc/status ]]; then
+		mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc ||
+			die "binfmt_misc is not mounted and cannot be (mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc)" 2
+	fi
+	if [[ ! -e /proc/sys/fs/binfmt_misc/qemu-$qemu_arch ]] ||
+		! grep -qx enabled "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch"; then
+		update-binfmts --enable "qemu-$qemu_arch" >/dev/null 2>&1 ||
+			die "update-binfmts --enable qemu-$qemu_arch failed (packages qemu-user-static and binfmt-support)" 2
+	fi
+	# The F flag loads the interpreter now, so it works inside a chroot without a copy.
+	grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ||
+		die "binfmt entry qemu-$qemu_arch lacks the F flag (Debian's qemu-user-static sets it)" 2
+	arch-test "$arch" >/dev/null 2>&1 || die "arch-test says $arch programs do not run here: $(arch-test "$arch" 2>&1)" 2
+}
+
+# The root is extracted, not installed: mmdebstrap's extract variant unpacks
+# the essential set, the packages above and their dependencies with this
+# machine's own tools, and runs no maintainer script. Installing them with
+# dpkg inside the root instead runs dpkg, tar, xz and every maintainer script
+# under emulation: 30 minutes per root here (against 2 to 5 for this), far
+# beyond CI's time. What the tests need of the maintainer scripts' work is
+# done by fix_root: the users and groups of base-passwd, the alternatives for
+# cc, c++ and awk, and the dynamic linker's cache. dpkg's database stays
+# empty: nothing installs packages in the root later.
+build_root() {
+	local root=$1 include
+	include=$(
+		IFS=,
+		echo "${packages[*]}"
+	)
+	local -a mirror=()
+	local mirror_var=LEDD_ARCH_MIRROR_$arch
+	mirror_var=${!mirror_var:-${LEDD_ARCH_MIRROR:-}}
+	[[ -n $mirror_var ]] && mirror=("$mirror_var")
+	mmdebstrap --architectures="$arch" --variant=extract --include='?essential' --include="$include" \
+		--dpkgopt='path-exclude=/usr/share/{doc,man,locale,info}/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+		"$suite" "$root" "${mirror[@]}"
+}
+
+fix_root() {
+	local root=$1
+	[[ -f $root/etc/passwd ]] || cp "$root/usr/share/base-passwd/passwd.master" "$root/etc/passwd"
+	[[ -f $root/etc/group ]] || cp "$root/usr/share/base-passwd/group.master" "$root/etc/group"
+	local link target
+	for link in cc:gcc c++:g++ cpp:cpp-14 awk:mawk which:which.debianutils; do
+		target=${link#*:}
+		link=${link%%:*}
+		[[ -e $root/usr/bin/$link || ! -e $root/usr/bin/$target ]] || ln -s "$target" "$root/usr/bin/$link"
+	done
+	printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
+	chroot "$root" /sbin/ldconfig
+	# What the build and the tests run, at least once, under emulation.
+	local check
+	for check in 'node --version' 'cc --version' 'c++ --version' 'make --version' 'python3 -c "import sysv_ipc"' \
+		'perl -MIPC::Msg -e 1' 'pkg-config --exists libgpiod libsystemd' 'setpriv --version' 'ipcmk -V' 'id nobody'; do
+		chroot "$root" /bin/sh -c "$check" >/dev/null 2>&1 || {
+			echo "the $arch root fails: $check: $(chroot "$root" /bin/sh -c "$check" 2>&1 | tail -n 2)"
+			return 1
+		}
+	done
+}
+
+# Builds the root once per key; a failed build leaves nothing behind.
+ensure_root() {
+	local dir=$1
+	[[ -f $dir/complete ]] && return 0
+	log "building the $suite $arch root in $dir (mmdebstrap)"
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	local attempt
+	for attempt in 1 2 3; do
+		rm -rf "$dir.tmp/root"
+		build_root "$dir.tmp/root" >"$dir.tmp/mmdebstrap.log" 2>&1 && break
+		# A mirror caught between updating its index files and its Release file heals within minutes.
+		if ((attempt < 3)) && grep -q 'Mirror sync in progress' "$dir.tmp/mmdebstrap.log"; then
+			log "the mirror is syncing (index files do not match its Release file); trying again in 2 minutes"
+			sleep 120
+			continue
+		fi
+		die "mmdebstrap failed; see $dir.tmp/mmdebstrap.log: $(grep -E '^(E|Err):|Mirror sync' "$dir.tmp/mmdebstrap.log" | head -n 5) $(tail -n 3 "$dir.tmp/mmdebstrap.log")"
+	done
+	fix_root "$dir.tmp/root" >>"$dir.tmp/mmdebstrap.log" 2>&1 ||
+		die "the $arch root does not work; see $dir.tmp/mmdebstrap.log: $(tail -n 3 "$dir.tmp/mmdebstrap.log")"
+	touch "$dir.tmp/complete"
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+}
+
+# The repo without what a build makes. node_modules of the previous run stays
+# when the dependency manifest is unchanged and that install completed.
+copy_project() {
+	local dir=$1 deps_key=$2 root=$1/root
+	local keep=0
+	if [[ -f $dir/deps-installed && $(<"$dir/deps-installed") == "$deps_key" && -d $root$project/node_modules ]]; then
+		keep=1
+		mv "$root$project/node_modules" "$root/build/node_modules.keep"
+	else
+		rm -f "$dir/deps-installed"
+		rm -rf "$root/build/node_modules.keep"
+	fi
+	rm -rf "${root:?}$project"
+	mkdir -p "$root$project"
+	tar -C "$repo" --exclude=./.git --exclude=./node_modules --exclude=./dist --exclude=./native/build \
+		--exclude=./test/build --exclude=./bench/build --exclude='./*.log' -cf - . | tar -C "$root$project" -xf -
+	((keep)) && mv "$root/build/node_modules.keep" "$root$project/node_modules"
+	return 0
+}
+
+mounted=()
+unmount_all() {
+	local i
+	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+		umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
+	done
+	mounted=()
+}
+trap 'unmount_all; rm -f "$cpu_file"' EXIT
+
+# This machine's npm, at $root_npm in the root, as the root's npm and npx.
+install_npm() {
+	local root=$1 version
+	version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$host_npm/package.json")
+	if [[ ! -f $root$root_npm/package.json ]] || ! cmp -s "$host_npm/package.json" "$root$root_npm/package.json"; then
+		rm -rf "${root:?}$root_npm"
+		mkdir -p "$root$root_npm"
+		cp -a "$host_npm/." "$root$root_npm/"
+	fi
+	local tool
+	mkdir -p "$root/usr/local/bin"
+	for tool in npm npx; do
+		printf '#!/bin/sh\nexec node %s/bin/%s-cli.js "$@"\n' "$root_npm" "$tool" >"$root/usr/local/bin/$tool"
+		chmod 755 "$root/usr/local/bin/$tool"
+	done
+	echo "$version"
+}
+
+mount_chroot() {
+	local root=$1
+	mount -t proc proc "$root/proc" || die "cannot mount proc in $root"
+	mounted+=("$root/proc")
+	mount -t sysfs sysfs "$root/sys" || die "cannot mount sysfs in $root"
+	mounted+=("$root/sys")
+	mount --bind /dev "$root/dev" || die "cannot bind /dev into $root"
+	mounted+=("$root/dev")
+	mount -t tmpfs -o mode=1777 tmpfs "$root/tmp" || die "cannot mount a tmpfs on $root/tmp"
+	mounted+=("$root/tmp")
+	# Name resolution and TLS as on this machine (which may trust a proxy's CA):
+	# Debian's node reads the system's CA bundle, which ca-certificates' maintainer script would make.
+	cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+	mkdir -p "$root/etc/ssl/certs"
+	cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true
+}
+
+# The environment in the chroot: nothing of the host's npm (npm test runs this
+# with npm_config_* set), but its registry, proxies and CA bundle.
+chroot_env() {
+	local root=$1 ca='' registry var
+	chroot_vars=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
+	for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+		[[ -n ${!var:-} ]] && chroot_vars+=("$var=${!var}")
+	done
+	registry=$(env -u npm_config_registry npm config get registry 2>/dev/null || true)
+	[[ $registry == http* ]] && chroot_vars+=("npm_config_registry=$registry")
+	ca=$(env -u npm_config_cafile npm config get cafile 2>/dev/null || true)
+	[[ -f $ca ]] || ca=${NODE_EXTRA_CA_CERTS:-}
+	if [[ -f $ca ]]; then
+		cp -L "$ca" "$root/etc/ledd-host-ca.crt"
+		chroot_vars+=(NODE_EXTRA_CA_CERTS=/etc/ledd-host-ca.crt npm_config_cafile=/etc/ledd-host-ca.crt)
+	fi
+	# node-gyp takes the headers of the root's node from libnode-dev (/usr/include/node).
+	chroot_vars+=(npm_config_nodedir=/usr npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false)
+}
+
+in_chroot() {
+	local root=$1
+	shift
+	chroot "$root" /usr/bin/env -i "${chroot_vars[@]}" /bin/bash -c "cd '$project' && $*"
+}
+
+# CPU seconds (user + system) used so far by this script's finished children:
+# a measure of the work that does not grow with other load on the machine.
+# Sets cpu; `times` must run in this shell, not in a command substitution's.
+cpu_file=$(mktemp)
+cpu=0
+cpu_now() {
+	times >"$cpu_file"
+	cpu=$(sed -n 2p "$cpu_file" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d", t }')
+}
+
+# qemu-user before 10.2 (Debian 12 has 7.2) reports msg_lrpid as 0 from
+# msgctl(IPC_STAT) on 64-bit guests (see foreign-arch/lrpid-probe.c). Where
+# the probe shows it, the tests run with foreign-arch/msqid-fix.c preloaded,
+# which takes both PIDs from /proc/sysvipc/msg; nothing else is changed.
+# Prints qemu_msqid_bug=yes|no and qemu_msqid_fix=LIBRARY (empty for none).
+check_msqid_bug() {
+	local root=$1 helper=/opt/ledd-foreign-arch
+	rm -rf "${root:?}$helper"
+	mkdir -p "$root$helper"
+	cp "$here"/foreign-arch/*.c "$root$helper/"
+	in_chroot "$root" "cc -O2 -Wall -o $helper/lrpid-probe $helper/lrpid-probe.c" >&2 || return 1
+	local report
+	report=$(in_chroot "$root" "$helper/lrpid-probe") || return 1
+	if [[ $(sed -n 's/^lrpid //p' <<<"$report") == "$(sed -n 's/^self //p' <<<"$report")" ]]; then
+		printf 'qemu_msqid_bug=no\nqemu_msqid_fix=\n'
+		return 0
+	fi
+	in_chroot "$root" "cc -O2 -Wall -shared -fPIC -o $helper/libmsqid-fix.so $helper/msqid-fix.c -ldl" >&2 || return 1
+	report=$(in_chroot "$root" "LD_PRELOAD=$helper/libmsqid-fix.so $helper/lrpid-probe") || return 1
+	[[ $(sed -n 's/^lrpid //p' <<<"$report") == "$(sed -n 's/^self //p' <<<"$report")" ]] || {
+		echo "the msg_lrpid fix does not work: $report" >&2
+		return 1
+	}
+	printf 'qemu_msqid_bug=yes\nqemu_msqid_fix=%s\n' "$helper/libmsqid-fix.so"
+}
+
+# Counts from a TAP stream of node --test: tests pass fail cancelled skipped todo.
+tap_counts() {
+	local file=$1 name
+	for name in tests pass fail cancelled skipped todo; do
+		printf '%s ' "$(sed -n "s/^# $name \([0-9]*\)$/\1/p" "$file" | tail -n 1)"
+	done
+}
+
+suite_files() {
+	case $1 in
+	native) echo dist/test/native/ ;;
+	daemon) echo dist/test/daemon/ ;;
+	chapter) echo dist/test/daemon/foreign-clients.test.js ;;
+	*) die "unknown suite $1" 2 ;;
+	esac
+}
+
+# Message types at the edges of this root's C long, straight through the addon.
+probe_types() {
+	cat <<'EOF'
+import { MessageQueue, native } from './dist/native/lib/index.js';
+import { REPLY_TYPE_MAX, REQUEST_TYPE_MAX } from './dist/daemon/protocol/constants.js';
+const { LONG_BITS, LONG_MAX, LONG_MIN } = native.constants;
+const queue = MessageQueue.createPrivate();
+const drain = () => { while (queue.tryReceive()) {} };
+const outcome = (f) => { try { f(); return 'ok'; } catch (e) { return `${e.name}: ${e.message}`; } finally { drain(); } };
+const back = (type) => { drain(); queue.trySend(type, 'x'); const m = queue.tryReceive(); return `${typeof m.type} ${m.type}`; };
+try {
+  console.log(`arch=${process.arch}`);
+  console.log(`long_bits=${LONG_BITS}`);
+  console.log(`long_max=${LONG_MAX}`);
+  console.log(`long_min=${LONG_MIN}`);
+  console.log(`send_2_31_minus_1=${outcome(() => queue.trySend(2 ** 31 - 1, 'x'))}`);
+  console.log(`type_2_31_minus_1_back=${back(2 ** 31 - 1)}`);
+  console.log(`send_2_31=${outcome(() => queue.trySend(2 ** 31, 'x'))}`);
+  console.log(`send_2_31n=${outcome(() => queue.trySend(2n ** 31n, 'x'))}`);
+  console.log(`receive_2_31=${outcome(() => queue.tryReceive({ type: 2 ** 31 }))}`);
+  console.log(`send_long_max=${outcome(() => queue.trySend(LONG_MAX, 'x'))}`);
+  console.log(`type_long_max_back=${back(LONG_MAX)}`);
+  console.log(`reply_type_max=${REPLY_TYPE_MAX}`);
+  console.log(`reply_type_max_fits=${BigInt(REPLY_TYPE_MAX) <= LONG_MAX}`);
+  console.log(`request_type_max=${REQUEST_TYPE_MAX}`);
+  console.log(`send_reply_type_max=${outcome(() => queue.trySend(REPLY_TYPE_MAX, 'x'))}`);
+  console.log(`type_reply_type_max_back=${back(REPLY_TYPE_MAX)}`);
+  drain();
+  queue.trySend(7, 'abcdefgh');
+  console.log(`payload_back=${queue.tryReceive().data.toString()}`);
+} finally {
+  queue.remove();
+}
+EOF
+}
+
+# One suite, in a background subshell: OUT/<suite>.log, .tap and .status (rc, seconds, suite_cpu).
+run_suite() {
+	local root=$1 name=$2 t0=$SECONDS rc=0
+	cpu_file=$cpu_file.$name
+	in_chroot "$root" "node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=tap --test-reporter-destination=/tmp/$name.tap $(suite_files "$name")" >"$out/$name.log" 2>&1 || rc=$?
+	cp "$root/tmp/$name.tap" "$out/$name.tap" 2>/dev/null || true
+	cpu_now
+	rm -f "$cpu_file"
+	printf 'rc=%s\nseconds=%s\nsuite_cpu=%s\n' "$rc" "$((SECONDS - t0))" "$cpu" >"$out/$name.status"
+}
+
+main() {
+	local name
+	for name in "${suites[@]}"; do suite_files "$name" >/dev/null; done
+	check_prerequisites
+	mkdir -p "$out"
+	out=$(cd "$out" && pwd -P)
+	if [[ -n $(ls -A "$out") ]]; then
+		[[ -f $out/.run-foreign-arch ]] || die "$out is not empty and not a previous run's output; refusing to clear it" 2
+		find "$out" -mindepth 1 -delete
+	fi
+	touch "$out/.run-foreign-arch"
+	local key dir root deps_key
+	key=$(printf '%s\n' "recipe $recipe" "$suite" "$arch" "${packages[@]}" | sha256sum | cut -c1-16)
+	dir=$cache_root/$arch-$key
+	root=$dir/root
+	mkdir -p "$cache_root"
+	exec 9>"$dir.lock"
+	flock -n 9 || {
+		log "waiting for another run using $dir"
+		flock 9
+	}
+
+	local t0=$SECONDS c0 root_state=cached
+	cpu_now
+	c0=$cpu
+	[[ -f $dir/complete ]] || root_state=built
+	ensure_root "$dir"
+	cpu_now
+	local root_s=$((SECONDS - t0)) root_cpu=$((cpu - c0))
+	log "root $root_state in ${root_s}s: $root"
+
+	local npm_version
+	npm_version=$(install_npm "$root")
+	# node_modules depends on the manifest, the root itself and npm.
+	deps_key=$(cat "$repo/package.json" "$repo/package-lock.json" <(echo "$key npm $npm_version") | sha256sum | cut -c1-16)
+	t0=$SECONDS
+	cpu_now
+	c0=$cpu
+	copy_project "$dir" "$deps_key"
+	local install=rebuild
+	[[ -d $root$project/node_modules ]] || install='npm ci'
+	mount_chroot "$root"
+	chroot_env "$root"
+	local npm_rc=0
+	if [[ $install == 'npm ci' ]]; then
+		# Builds sysv_mq and gpiod2 (install script), sd-notify, tries node-libgpiod (optional), runs tsc (prepare).
+		log "npm ci in the $arch root (log: $out/npm.log)"
+		in_chroot "$root" 'npm ci --foreground-scripts' >"$out/npm.log" 2>&1 || npm_rc=$?
+		((npm_rc == 0)) && echo "$deps_key" >"$dir/deps-installed"
+	else
+		# node_modules (its native modules included) as npm ci left it; our addons rebuilt in the
+		# root from this source, and dist/ by the root's TypeScript run on this machine's node:
+		# the JavaScript is the same, made in 5 s instead of 55 s under emulation.
+		log "node_modules reused; rebuilding native/ in the $arch root and dist/ (log: $out/npm.log)"
+		{ in_chroot "$root" 'npm run install --foreground-scripts' &&
+			(cd "$root$project" && node node_modules/typescript/bin/tsc -p tsconfig.json); } >"$out/npm.log" 2>&1 || npm_rc=$?
+	fi
+	cpu_now
+	local build_s=$((SECONDS - t0)) build_cpu=$((cpu - c0))
+	{
+		echo "install=$install"
+		echo "npm_exit=$npm_rc"
+		echo "uname_m=$(in_chroot "$root" 'uname -m')"
+		echo "node=$(in_chroot "$root" 'node --version')"
+		echo "node_arch=$(in_chroot "$root" 'node -p process.arch')"
+		echo "npm=$(in_chroot "$root" 'npm --version') (this machine's, copied in)"
+		echo "libgpiod=$(in_chroot "$root" 'pkg-config --modversion libgpiod')"
+		local addon
+		for addon in native/build/Release/sysv_mq.node native/build/Release/gpiod2.node \
+			node_modules/sd-notify/build/Release/notify.node; do
+			echo "$(basename "$addon" .node)_node=$([[ -f $root$project/$addon ]] && echo built || echo missing)"
+			echo "$(basename "$addon" .node)_machine=$(od -An -tu2 -j18 -N2 "$root$project/$addon" 2>/dev/null | tr -d ' ')"
+		done
+		echo "node_libgpiod=$([[ -e $root$project/node_modules/node-libgpiod ]] && echo present || echo absent)"
+		echo "dist=$([[ -f $root$project/dist/daemon/main.js && -d $root$project/dist/test/native ]] && echo built || echo missing)"
+	} >"$out/build.env"
+	((npm_rc == 0)) || die "the build failed in the $arch root (exit $npm_rc): $(tail -n 20 "$out/npm.log")"
+	in_chroot "$root" 'node native/check-gpio-build.mjs --strict' >>"$out/npm.log" 2>&1 ||
+		die "native/check-gpio-build.mjs --strict failed in the $arch root: $(tail -n 5 "$out/npm.log")"
+	local msqid
+	msqid=$(check_msqid_bug "$root" 2>>"$out/npm.log") || die "the msg_lrpid probe failed: $(tail -n 5 "$out/npm.log")"
+	echo "$msqid" >>"$out/build.env"
+	local fix
+	fix=$(sed -n 's/^qemu_msqid_fix=//p' <<<"$msqid")
+	[[ -n $fix ]] && log "qemu-user reports msg_lrpid as 0 (fixed in QEMU 10.2): the tests run with $fix preloaded"
+	# Under emulation a Node.js child takes seconds to start (4 s of CPU for
+	# `node -e 0` on arm64), and every step is several times slower: the tests'
+	# deadlines for giving up, and the bounds they assert on how soon something
+	# happens (a cancel within 100 ms), grow (see test/helpers/wait.ts).
+	chroot_vars+=(LEDD_TEST_TIMEOUT_SCALE="${LEDD_TEST_TIMEOUT_SCALE:-6}" LEDD_TEST_BOUND_SCALE="${LEDD_TEST_BOUND_SCALE:-5}"
+		${fix:+LD_PRELOAD=$fix})
+	in_chroot "$root" 'node --input-type=module' <<<"$(probe_types)" >"$out/probe.txt" 2>&1 ||
+		die "the message type probe failed: $(cat "$out/probe.txt")"
+	echo "long_bits_expected=$long_bits node_arch_expected=$node_arch" >>"$out/build.env"
+
+	# The suites run at the same time, each in its own node --test (one file at a time).
+	local status=0 name rc tests pass fail cancelled skipped todo seconds suite_cpu
+	local -a test_times=() pids=()
+	: >"$out/results.env"
+	for name in "${suites[@]}"; do
+		log "suite $name: node --test $(suite_files "$name") (log: $out/$name.log)"
+		run_suite "$root" "$name" &
+		pids+=($!)
+	done
+	wait "${pids[@]}" || true
+	for name in "${suites[@]}"; do
+		rc=1 seconds=0 suite_cpu=0
+		# shellcheck disable=SC1090
+		[[ -f $out/$name.status ]] && source "$out/$name.status"
+		test_times+=("${name}_s=$seconds" "${name}_cpu=$suite_cpu")
+		read -r tests pass fail cancelled skipped todo <<<"$(tap_counts "$out/$name.tap")"
+		echo "${name}=exit:$rc tests:${tests:-?} pass:${pass:-?} fail:${fail:-?} cancelled:${cancelled:-?} skipped:${skipped:-?} todo:${todo:-?} seconds:$seconds" >>"$out/results.env"
+		log "suite $name: exit $rc, $tests tests, $pass pass, $fail fail, $cancelled cancelled, $skipped skipped in ${seconds}s"
+		((rc == 0)) || status=1
+	done
+	unmount_all
+	printf 'root=%s\nroot_s=%s\nroot_cpu=%s\ninstall=%s\nbuild_s=%s\nbuild_cpu=%s\n' \
+		"$root_state" "$root_s" "$root_cpu" "$install" "$build_s" "$build_cpu" >"$out/timings.env"
+	printf '%s\n' "${test_times[@]}" >>"$out/timings.env"
+	log "timings (wall, CPU): root $root_state ${root_s}s ${root_cpu}s, copy + $install ${build_s}s ${build_cpu}s; ${test_times[*]}"
+	return "$status"
+}
+
+main
