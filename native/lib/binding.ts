@@ -24,7 +24,10 @@ export interface NativeBinding {
   msgget(key: number, flags: number): number;
   ftok(path: string, projId: number): number;
   trySend(id: number, type: MessageType, data: Uint8Array, flags: number): boolean;
-  /** Receives into `target` at `offset` (the long type, then the payload); the payload's length, or -1. */
+  /**
+   * Takes up to maxCount messages into `target` from `offset` on (each its long type, then the
+   * payload, 8-byte aligned); their lengths and types go to the batch slots. How many were taken.
+   */
   tryReceive(
     id: number,
     type: MessageType,
@@ -32,8 +35,9 @@ export interface NativeBinding {
     flags: number,
     target: ArrayBuffer,
     offset: number,
+    maxCount: number,
   ): number;
-  bindTypeSlots(slot: Float64Array, bigSlot: BigInt64Array): void;
+  bindBatchSlots(slots: Float64Array, bigTypeSlots: BigInt64Array): void;
   stat(id: number): RawStatus;
   set(id: number, uid: number, gid: number, mode: number, qbytes: number): void;
   remove(id: number): void;
@@ -58,6 +62,8 @@ export interface NativeBinding {
     LONG_BITS: number;
     LONG_MAX: bigint;
     LONG_MIN: bigint;
+    /** Most messages one tryReceive() call takes. */
+    MAX_BATCH: number;
   };
 }
 
@@ -79,9 +85,12 @@ function load(): NativeBinding {
 
 export const native = load();
 
-const typeSlot = new Float64Array(2);
-const bigTypeSlot = new BigInt64Array(1);
-native.bindTypeSlots(typeSlot, bigTypeSlot);
+const MAX_BATCH = native.constants.MAX_BATCH;
+// For message i of the last tryReceive(): its payload length at [2i], its type
+// at [2i + 1], or NaN there and the type in bigTypeSlots[i] beyond 2^53.
+const batchSlots = new Float64Array(2 * MAX_BATCH);
+const bigTypeSlots = new BigInt64Array(MAX_BATCH);
+native.bindBatchSlots(batchSlots, bigTypeSlots);
 
 // Messages taken without waiting are received straight into a shared slab and
 // handed out as views of it, as Buffer.allocUnsafe() does with its pool: no
@@ -93,28 +102,64 @@ const LONG_BYTES = native.constants.LONG_BITS / 8;
 let slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
 let slabOffset = 0;
 
-/** msgrcv with IPC_NOWAIT: the payload as a Buffer (its type via lastReceivedType()), or null when none matches. */
-export function receiveNow(id: number, type: MessageType, maxBytes: number, flags: number): Buffer | null {
-  const room = LONG_BYTES + maxBytes;
-  let target: ArrayBuffer;
-  let offset = 0;
-  if (room <= SLAB_BYTES / 4) {
-    if (slabOffset + room > SLAB_BYTES) {
-      slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
-      slabOffset = 0;
-    }
-    target = slab;
-    offset = slabOffset;
-  } else {
-    target = Buffer.allocUnsafeSlow(room).buffer;
-  }
-  const length = native.tryReceive(id, type, maxBytes, flags, target, offset);
-  if (length < 0) return null;
-  if (target === slab) slabOffset = offset + ((LONG_BYTES + length + 7) & ~7);
-  return Buffer.from(target, offset + LONG_BYTES, length);
+const aligned = (bytes: number): number => (bytes + 7) & ~7;
+
+function typeAt(index: number): MessageType {
+  const type = batchSlots[2 * index + 1]!;
+  return Number.isNaN(type) ? bigTypeSlots[index]! : type;
 }
 
-/** The type of the message the last tryReceive() returned. */
-export function lastReceivedType(): MessageType {
-  return typeSlot[1] === 0 ? (typeSlot[0] as number) : (bigTypeSlot[0] as bigint);
+// Where the next tryReceive() puts its messages: the slab at its free offset,
+// or (for a maxBytes too big for the slab) an ArrayBuffer of its own. `cursor`
+// is where the next message of the last tryReceive() starts in `target`.
+let target: ArrayBuffer = slab;
+let cursor = 0;
+
+function reserve(maxBytes: number): void {
+  const room = LONG_BYTES + maxBytes;
+  if (room > SLAB_BYTES / 4) {
+    target = Buffer.allocUnsafeSlow(room).buffer;
+    cursor = 0;
+    return;
+  }
+  if (slabOffset + room > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
+    slabOffset = 0;
+  }
+  target = slab;
+  cursor = slabOffset;
+}
+
+/** Message `index` of the last tryReceive(), as a view of where it was received. */
+function nextMessage(index: number): RawMessage {
+  const length = batchSlots[2 * index]!;
+  const message = { type: typeAt(index), data: Buffer.from(target, cursor + LONG_BYTES, length) };
+  cursor += aligned(LONG_BYTES + length);
+  if (target === slab) slabOffset = cursor;
+  return message;
+}
+
+/**
+ * msgrcv with IPC_NOWAIT, up to `maxCount` times in one call: the messages
+ * taken (none when none matches). An error after the first message ends the
+ * batch early; the next call meets it.
+ */
+export function receiveNow(
+  id: number,
+  type: MessageType,
+  maxBytes: number,
+  flags: number,
+  maxCount: number,
+): RawMessage[] {
+  reserve(maxBytes);
+  const count = native.tryReceive(id, type, maxBytes, flags, target, cursor, Math.min(maxCount, MAX_BATCH));
+  const messages: RawMessage[] = [];
+  for (let i = 0; i < count; i++) messages.push(nextMessage(i));
+  return messages;
+}
+
+/** receiveNow() for one message: the message, or null when none matches. */
+export function receiveOneNow(id: number, type: MessageType, maxBytes: number, flags: number): RawMessage | null {
+  reserve(maxBytes);
+  return native.tryReceive(id, type, maxBytes, flags, target, cursor, 1) === 0 ? null : nextMessage(0);
 }

@@ -3,7 +3,7 @@
 // event loop and never in libuv's thread pool.
 import os from 'node:os';
 
-import { type MessageType, type RawMessage, lastReceivedType, native, receiveNow } from './binding.js';
+import { type MessageType, type RawMessage, native, receiveNow, receiveOneNow } from './binding.js';
 import { QueueError, asQueueError, queueError, withQueueErrors } from './errors.js';
 import { formatKey, toKeyT } from './key.js';
 import { queueLimits } from './limits.js';
@@ -204,13 +204,11 @@ export class MessageQueue {
     const type = options?.type ?? 0;
     const maxBytes = checkMaxBytes(options?.maxBytes);
     const flags = options === undefined ? 0 : receiveFlags(options);
-    let data: Buffer | null;
     try {
-      data = receiveNow(this.id, type, maxBytes, flags);
+      return receiveOneNow(this.id, type, maxBytes, flags);
     } catch (error) {
       throw asQueueError(error, this.#context);
     }
-    return data === null ? null : { type: lastReceivedType(), data };
   }
 
   /** msgrcv. Waits for a matching message unless `nowait`. */
@@ -233,11 +231,13 @@ export class MessageQueue {
     if (!Number.isInteger(batch) || batch < 1 || batch > 4096) {
       throw new RangeError(`batch must be an integer from 1 to 4096, not ${batch}`);
     }
-    const taken: Message[] = [];
-    for (let message = this.tryReceive(options); message;) {
-      taken.push(message);
-      if (taken.length === batch) break;
-      message = this.tryReceive(options);
+    this.#assertOpen();
+    // One call into the addon takes every message already waiting, up to `batch`.
+    let taken: Message[];
+    try {
+      taken = receiveNow(this.id, options.type ?? 0, checkMaxBytes(options.maxBytes), receiveFlags(options), batch);
+    } catch (error) {
+      throw asQueueError(error, this.#context);
     }
     if (taken.length > 0 || options.signal?.aborted || this.#closed) return taken;
     return this.#waitForMessages(options, batch, options.signal, false);

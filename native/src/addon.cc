@@ -22,7 +22,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("ftok", Napi::Function::New(env, Ftok, "ftok"));
   exports.Set("trySend", Napi::Function::New(env, TrySend, "trySend"));
   exports.Set("tryReceive", Napi::Function::New(env, TryReceive, "tryReceive"));
-  exports.Set("bindTypeSlots", Napi::Function::New(env, BindTypeSlots, "bindTypeSlots"));
+  exports.Set("bindBatchSlots", Napi::Function::New(env, BindBatchSlots, "bindBatchSlots"));
   exports.Set("stat", Napi::Function::New(env, Stat, "stat"));
   exports.Set("set", Napi::Function::New(env, Set, "set"));
   exports.Set("remove", Napi::Function::New(env, Remove, "remove"));
@@ -40,6 +40,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   constants.Set("MSG_EXCEPT", Napi::Number::New(env, MSG_EXCEPT));
   constants.Set("LONG_BITS", Napi::Number::New(env, static_cast<double>(sizeof(long) * CHAR_BIT)));
   constants.Set("LONG_MAX", Napi::BigInt::New(env, static_cast<int64_t>(LONG_MAX)));
+  constants.Set("MAX_BATCH", Napi::Number::New(env, static_cast<double>(kMaxBatch)));
   constants.Set("LONG_MIN", Napi::BigInt::New(env, static_cast<int64_t>(LONG_MIN)));
   exports.Set("constants", constants);
   return exports;

@@ -21,13 +21,12 @@ struct AddonState {
   // Scratch for the synchronous calls, which all run on this env's thread.
   MsgBuffer scratch;
 
-  // Where tryReceive() reports the type without allocating an object:
-  // type_slot[0] holds the type when exact as a double, else type_slot[1] is 1
-  // and big_type_slot[0] holds it.
-  Napi::Reference<Napi::Float64Array> type_slot_ref;
-  Napi::Reference<Napi::BigInt64Array> big_type_slot_ref;
-  double* type_slot = nullptr;
-  int64_t* big_type_slot = nullptr;
+  // Where tryReceive() reports each message's length and type without
+  // allocating an object (see sync_calls.cc).
+  Napi::Reference<Napi::Float64Array> batch_slots_ref;
+  Napi::Reference<Napi::BigInt64Array> big_type_slots_ref;
+  double* batch_slots = nullptr;
+  int64_t* big_type_slots = nullptr;
 
   uint32_t next_job_id = 1;
   std::unordered_map<uint32_t, std::unique_ptr<BlockingJob>> jobs;

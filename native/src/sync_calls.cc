@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -19,6 +20,8 @@ namespace {
 
 constexpr int64_t kMaxId = INT_MAX;
 constexpr int64_t kMaxPayload = INT_MAX;
+// Messages in the batch slots are 8-byte aligned, for a long of 4 or 8 bytes alike.
+constexpr int64_t kSlotAlign = 8;
 
 Napi::Value TimeOrZero(Napi::Env env, time_t seconds) { return Napi::Number::New(env, static_cast<double>(seconds)); }
 
@@ -79,78 +82,90 @@ Napi::Value TrySend(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// tryReceive(id, type, maxBytes, flags, target: ArrayBuffer, offset) -> payload length, or -1
-// when no message matches. The message (its long type, then the payload) is received
-// straight into `target` at `offset` (a multiple of 8, with room for maxBytes), so
-// that JavaScript can hand out a view of it: no allocation per message here. The
-// message's type also goes to the slots bound with bindTypeSlots().
+// tryReceive(id, type, maxBytes, flags, target: ArrayBuffer, offset, maxCount) -> how
+// many messages were taken (0 when none matches). Messages (each its long type,
+// then the payload) are received straight into `target`, the first at `offset`
+// (a multiple of 8), each next one at the following multiple of 8, while there
+// is room for maxBytes more: JavaScript hands out views of them, so there is no
+// allocation and no call per message here. For message i, the slots bound with
+// bindBatchSlots() get its payload length at [2i] and its type at [2i + 1], or
+// NaN there and the type in the BigInt slot [i] when a double cannot hold it.
+// An error after the first message ends the batch and stays for the next call,
+// which meets it again (the message that gave E2BIG is still queued).
 Napi::Value TryReceive(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int64_t id, max_bytes, flags, offset;
+  int64_t id, max_bytes, flags, offset, max_count;
   long type;
   if (!ArgInt(info, 0, "id", 0, kMaxId, &id) || !ToMsgType(env, info[1], "message type", &type) ||
       !ArgInt(info, 2, "maxBytes", 0, kMaxPayload, &max_bytes) || !ArgInt(info, 3, "flags", 0, INT_MAX, &flags) ||
-      !ArgInt(info, 5, "offset", 0, INT64_MAX, &offset)) {
+      !ArgInt(info, 5, "offset", 0, INT64_MAX, &offset) || !ArgInt(info, 6, "maxCount", 1, kMaxBatch, &max_count)) {
     return env.Undefined();
   }
-  if (info.Length() < 5 || !info[4].IsArrayBuffer()) {
+  if (!info[4].IsArrayBuffer()) {
     Napi::TypeError::New(env, "target must be an ArrayBuffer").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   AddonState* state = AddonState::Of(env);
-  if (state->type_slot == nullptr) {
-    Napi::Error::New(env, "bindTypeSlots() was not called").ThrowAsJavaScriptException();
+  if (state->batch_slots == nullptr) {
+    Napi::Error::New(env, "bindBatchSlots() was not called").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   void* target_data = nullptr;
   size_t target_length = 0;
   napi_get_arraybuffer_info(env, info[4], &target_data, &target_length);
-  if (offset % static_cast<int64_t>(alignof(long)) != 0 ||
-      static_cast<uint64_t>(offset) + sizeof(long) + static_cast<uint64_t>(max_bytes) > target_length) {
+  const uint64_t room = sizeof(long) + static_cast<uint64_t>(max_bytes);
+  if (offset % kSlotAlign != 0 || static_cast<uint64_t>(offset) + room > target_length) {
     Napi::RangeError::New(env, "target has no room for maxBytes at offset (or offset is not aligned)")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  char* raw = static_cast<char*>(target_data) + offset;
-  ssize_t received = msgrcv(static_cast<int>(id), raw, static_cast<size_t>(max_bytes), type,
-                            static_cast<int>(flags) | IPC_NOWAIT);
-  if (received < 0) {
-    int err = errno;
-    if (err == ENOMSG) return Napi::Number::New(env, -1);
-    ThrowErrno(env, err, "msgrcv");
-    return env.Undefined();
+  uint64_t at = static_cast<uint64_t>(offset);
+  int64_t count = 0;
+  while (count < max_count && at + room <= target_length) {
+    char* raw = static_cast<char*>(target_data) + at;
+    ssize_t received = msgrcv(static_cast<int>(id), raw, static_cast<size_t>(max_bytes), type,
+                              static_cast<int>(flags) | IPC_NOWAIT);
+    if (received < 0) {
+      int err = errno;
+      if (err != ENOMSG && count == 0) {
+        ThrowErrno(env, err, "msgrcv");
+        return env.Undefined();
+      }
+      break;
+    }
+    long got;
+    std::memcpy(&got, raw, sizeof got);
+    double as_double = static_cast<double>(got);
+    bool exact = as_double >= -9007199254740991.0 && as_double <= 9007199254740991.0;
+    state->batch_slots[2 * count] = static_cast<double>(received);
+    state->batch_slots[2 * count + 1] = exact ? as_double : std::nan("");
+    if (!exact) state->big_type_slots[count] = got;
+    at += (sizeof(long) + static_cast<uint64_t>(received) + kSlotAlign - 1) & ~static_cast<uint64_t>(kSlotAlign - 1);
+    ++count;
   }
-  long got;
-  std::memcpy(&got, raw, sizeof got);
-  double as_double = static_cast<double>(got);
-  if (as_double <= 9007199254740991.0) {
-    state->type_slot[0] = as_double;
-    state->type_slot[1] = 0;
-  } else {
-    state->type_slot[1] = 1;
-    state->big_type_slot[0] = got;
-  }
-  return Napi::Number::New(env, static_cast<double>(received));
+  return Napi::Number::New(env, static_cast<double>(count));
 }
 
-// bindTypeSlots(Float64Array(2), BigInt64Array(1))
-Napi::Value BindTypeSlots(const Napi::CallbackInfo& info) {
+// bindBatchSlots(Float64Array(2 * kMaxBatch), BigInt64Array(kMaxBatch))
+Napi::Value BindBatchSlots(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsTypedArray() ||
       info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
       info[1].As<Napi::TypedArray>().TypedArrayType() != napi_bigint64_array ||
-      info[0].As<Napi::TypedArray>().ElementLength() < 2 || info[1].As<Napi::TypedArray>().ElementLength() < 1) {
-    Napi::TypeError::New(env, "bindTypeSlots expects a Float64Array(2) and a BigInt64Array(1)")
+      info[0].As<Napi::TypedArray>().ElementLength() < 2 * kMaxBatch ||
+      info[1].As<Napi::TypedArray>().ElementLength() < kMaxBatch) {
+    Napi::TypeError::New(env, "bindBatchSlots expects a Float64Array(2 * " + std::to_string(kMaxBatch) +
+                                  ") and a BigInt64Array(" + std::to_string(kMaxBatch) + ")")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
   AddonState* state = AddonState::Of(env);
-  Napi::Float64Array slot = info[0].As<Napi::Float64Array>();
-  Napi::BigInt64Array big_slot = info[1].As<Napi::BigInt64Array>();
-  state->type_slot_ref = Napi::Persistent(slot);
-  state->big_type_slot_ref = Napi::Persistent(big_slot);
-  state->type_slot = slot.Data();
-  state->big_type_slot = big_slot.Data();
+  Napi::Float64Array slots = info[0].As<Napi::Float64Array>();
+  Napi::BigInt64Array big_slots = info[1].As<Napi::BigInt64Array>();
+  state->batch_slots_ref = Napi::Persistent(slots);
+  state->big_type_slots_ref = Napi::Persistent(big_slots);
+  state->batch_slots = slots.Data();
+  state->big_type_slots = big_slots.Data();
   return env.Undefined();
 }
 

@@ -4,7 +4,12 @@
 
 #include <napi.h>
 
+#include <cstdint>
+
 namespace sysvmq {
+
+// Most messages one tryReceive() call takes.
+constexpr int64_t kMaxBatch = 4096;
 
 Napi::Value Msgget(const Napi::CallbackInfo& info);
 Napi::Value Ftok(const Napi::CallbackInfo& info);
@@ -13,6 +18,6 @@ Napi::Value TryReceive(const Napi::CallbackInfo& info);
 Napi::Value Stat(const Napi::CallbackInfo& info);
 Napi::Value Set(const Napi::CallbackInfo& info);
 Napi::Value Remove(const Napi::CallbackInfo& info);
-Napi::Value BindTypeSlots(const Napi::CallbackInfo& info);
+Napi::Value BindBatchSlots(const Napi::CallbackInfo& info);
 
 }  // namespace sysvmq

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { Message } from '../../native/lib/index.js';
+import { type Message, native } from '../../native/lib/index.js';
 import { nativeLibUrl } from '../helpers/paths.js';
 import { nodeScript, spawnChild } from '../helpers/process.js';
 import { createPrivateTestQueue, createTestQueue } from '../helpers/queues.js';
@@ -130,4 +130,70 @@ test('messages() ends when the handle is closed, and respects type and batch', a
   const open = createPrivateTestQueue(t);
   for (const batch of [0, 4097, 1.5])
     await assert.rejects(open.messages({ batch }).next(), RangeError, `batch ${batch}`);
+});
+
+test('receiveBatch() takes every waiting message in one call, in order, through many shared slabs', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  const sent: Buffer[] = [];
+  const taken: Message[] = [];
+  let rounds = 0;
+  let cutShort = 0;
+  // Rounds of filling the queue (its default 16 KiB) and taking what waits: 4 000 messages
+  // of up to 700 bytes pass through many 128 KiB slabs, so some batches meet a slab's end.
+  while (sent.length < 4000) {
+    for (let i = sent.length; ; i++) {
+      const data = Buffer.alloc(4 + ((i * 37) % 700), i & 0xff);
+      data.writeUInt32BE(i, 0);
+      if (!queue.trySend(1 + (i % 5), data)) break;
+      sent.push(data);
+    }
+    const waiting = queue.stat().qnum;
+    const batch = await queue.receiveBatch({ batch: 4096 });
+    assert.ok(batch.length > 0 && batch.length <= waiting, `round ${rounds}: ${batch.length} of ${waiting}`);
+    taken.push(...batch);
+    if (batch.length < waiting) {
+      // The slab had no room for maxBytes more: the next call takes the rest.
+      cutShort++;
+      const rest = await queue.receiveBatch({ batch: 4096 });
+      assert.equal(rest.length, waiting - batch.length, `round ${rounds}: the rest`);
+      taken.push(...rest);
+    }
+    rounds++;
+  }
+  assert.equal(taken.length, sent.length);
+  taken.forEach((message, i) => {
+    assert.equal(message.type, 1 + (i % 5), `type of message ${i}`);
+    assert.deepEqual(message.data, sent[i], `message ${i}`);
+  });
+  assert.ok(cutShort < rounds / 2, `${cutShort} of ${rounds} batches were cut short`);
+  assert.equal(queue.stat().qnum, 0);
+});
+
+test('receiveBatch() stops before a message too long for maxBytes: E2BIG comes next, and the message stays', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  for (const text of ['one', 'two', 'a longer message', 'four']) queue.trySend(1, text);
+  const first = await queue.receiveBatch({ maxBytes: 8 });
+  assert.deepEqual(
+    first.map((message) => message.data.toString()),
+    ['one', 'two'],
+  );
+  await assert.rejects(queue.receiveBatch({ maxBytes: 8 }), { code: 'E2BIG' });
+  assert.equal(queue.stat().qnum, 2);
+  const rest = await queue.receiveBatch({ maxBytes: 8, noError: true });
+  assert.deepEqual(
+    rest.map((message) => message.data.toString()),
+    ['a longer', 'four'],
+  );
+});
+
+test('receiveBatch() gives each message its own type, BigInts beyond 2^53 included (64-bit long)', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  const types: (number | bigint)[] =
+    native.constants.LONG_BITS === 64 ? [5, 2n ** 60n, 7, 2n ** 53n + 1n, 2 ** 31] : [5, 2 ** 31 - 1, 7];
+  types.forEach((type, i) => queue.trySend(type, String(i)));
+  const batch = await queue.receiveBatch();
+  assert.deepEqual(
+    batch.map((message) => [message.type, message.data.toString()]),
+    types.map((type, i) => [type, String(i)]),
+  );
 });

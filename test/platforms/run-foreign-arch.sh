@@ -35,10 +35,14 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=debian-root.sh
+source "$here/debian-root.sh"
 repo=$(cd "$here/../.." && pwd -P)
 arch=${1:?usage: run-foreign-arch.sh arm64|armhf OUT}
 out=${2:?usage: run-foreign-arch.sh arm64|armhf OUT}
 suite=trixie
+# The suite name that points to trixie today, tried when a mirror cache serves trixie's index files stale.
+suite_alias=stable
 # What npm ci and the tests need in the root: Node.js and its headers for
 # node-gyp (libnode-dev), the build (python3, make, g++; libgpiod 2.x and
 # libsystemd for the GPIO binding and sd-notify), the queue tests' peers
@@ -124,7 +128,7 @@ check_prerequisites() {
 # cc, c++ and awk, and the dynamic linker's cache. dpkg's database stays
 # empty: nothing installs packages in the root later.
 build_root() {
-	local root=$1 include
+	local root=$1 log=$2 include
 	include=$(
 		IFS=,
 		echo "${packages[*]}"
@@ -133,9 +137,10 @@ build_root() {
 	local mirror_var=LEDD_ARCH_MIRROR_$arch
 	mirror_var=${!mirror_var:-${LEDD_ARCH_MIRROR:-}}
 	[[ -n $mirror_var ]] && mirror=("$mirror_var")
-	mmdebstrap --architectures="$arch" --variant=extract --include='?essential' --include="$include" \
+	debian_root "$suite" "$suite_alias" "$root" "$log" --architectures="$arch" --variant=extract \
+		--include='?essential' --include="$include" \
 		--dpkgopt='path-exclude=/usr/share/{doc,man,locale,info}/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-		"$suite" "$root" "${mirror[@]}"
+		-- ${mirror[@]+"${mirror[@]}"}
 }
 
 fix_root() {
@@ -168,18 +173,8 @@ ensure_root() {
 	log "building the $suite $arch root in $dir (mmdebstrap)"
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
-	local attempt
-	for attempt in 1 2 3; do
-		rm -rf "$dir.tmp/root"
-		build_root "$dir.tmp/root" >"$dir.tmp/mmdebstrap.log" 2>&1 && break
-		# A mirror caught between updating its index files and its Release file heals within minutes.
-		if ((attempt < 3)) && grep -q 'Mirror sync in progress' "$dir.tmp/mmdebstrap.log"; then
-			log "the mirror is syncing (index files do not match its Release file); trying again in 2 minutes"
-			sleep 120
-			continue
-		fi
-		die "mmdebstrap failed; see $dir.tmp/mmdebstrap.log: $(grep -E '^(E|Err):|Mirror sync' "$dir.tmp/mmdebstrap.log" | head -n 5) $(tail -n 3 "$dir.tmp/mmdebstrap.log")"
-	done
+	build_root "$dir.tmp/root" "$dir.tmp/mmdebstrap.log" ||
+		die "mmdebstrap failed; see $dir.tmp/mmdebstrap.log: $(debian_root_failure "$dir.tmp/mmdebstrap.log")"
 	fix_root "$dir.tmp/root" >>"$dir.tmp/mmdebstrap.log" 2>&1 ||
 		die "the $arch root does not work; see $dir.tmp/mmdebstrap.log: $(tail -n 3 "$dir.tmp/mmdebstrap.log")"
 	touch "$dir.tmp/complete"

@@ -22,9 +22,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=debian-root.sh
+source "$here/debian-root.sh"
 repo=$(cd "$here/../.." && pwd -P)
 out=${1:?usage: run-trixie.sh OUT}
 suite=trixie
+# The suite name that points to trixie today, tried when a mirror cache serves trixie's index files stale.
+suite_alias=stable
 variant=minbase
 packages=(nodejs npm libgpiod-dev gpiod g++ make python3 libsystemd-dev pkg-config util-linux procps)
 # Bumped when the recipe below changes in a way the package list does not show.
@@ -61,8 +65,8 @@ ensure_root() {
 		IFS=,
 		echo "${packages[*]}"
 	)
-	mmdebstrap --variant="$variant" --include="$include" "$suite" "$dir.tmp/root" >"$dir.tmp/mmdebstrap.log" 2>&1 ||
-		die "mmdebstrap failed; see $dir.tmp/mmdebstrap.log: $(tail -n 5 "$dir.tmp/mmdebstrap.log")"
+	debian_root "$suite" "$suite_alias" "$dir.tmp/root" "$dir.tmp/mmdebstrap.log" --variant="$variant" --include="$include" ||
+		die "mmdebstrap failed; see $dir.tmp/mmdebstrap.log: $(debian_root_failure "$dir.tmp/mmdebstrap.log")"
 	touch "$dir.tmp/complete"
 	rm -rf "$dir"
 	mv "$dir.tmp" "$dir"

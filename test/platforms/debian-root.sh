@@ -1,0 +1,50 @@
+# shellcheck shell=bash
+# Sourced by run-trixie.sh and run-foreign-arch.sh: builds a Debian root with
+# mmdebstrap, surviving a mirror (or a caching proxy in front of it) whose
+# index files do not match its Release file ("File has unexpected size ...
+# Mirror sync in progress?").
+#
+#   debian_root CODENAME ALIAS ROOT LOG [mmdebstrap options...] [-- MIRROR...]
+#
+# Tries CODENAME, then ALIAS (the suite name that currently points to it, such
+# as `stable` for trixie): the archive serves the same files under both names,
+# but a cache holds each under its own address, so one can be stale while the
+# other is not. A root built from ALIAS is kept only when its os-release names
+# CODENAME. When both give the mirror-sync error, waits 2 minutes and tries the
+# pair once more. Returns non-zero (the reason in LOG) when no attempt worked;
+# ROOT is removed before each attempt. A cache also keeps Release files past
+# their Valid-Until (seen for the security suite): these roots only ever run
+# tests, so that date is not checked; the signatures still are.
+debian_root() {
+	local codename=$1 alias=$2 root=$3 log=$4 round suite
+	shift 4
+	local -a options=() mirrors=()
+	while (($#)) && [[ $1 != -- ]]; do
+		options+=("$1")
+		shift
+	done
+	(($#)) && shift && mirrors=("$@")
+	: >"$log"
+	for round in 1 2; do
+		for suite in "$codename" "$alias"; do
+			rm -rf "$root"
+			echo "== mmdebstrap $suite (round $round)" >>"$log"
+			if mmdebstrap --aptopt='Acquire::Check-Valid-Until "false"' "${options[@]}" "$suite" "$root" ${mirrors[@]+"${mirrors[@]}"} >>"$log" 2>&1; then
+				if grep -qx "VERSION_CODENAME=$codename" "$root/etc/os-release" 2>/dev/null; then
+					return 0
+				fi
+				echo "suite $suite is not $codename: $(grep VERSION_CODENAME "$root/etc/os-release" 2>/dev/null)" >>"$log"
+				rm -rf "$root"
+				return 1
+			fi
+			tail -n 40 "$log" | grep -q 'Mirror sync in progress' || return 1
+		done
+		((round == 1)) && sleep 120
+	done
+	return 1
+}
+
+# The lines of LOG that say why mmdebstrap failed.
+debian_root_failure() {
+	{ grep -E '^(E|Err):|unexpected size|is not ' "$1" | tail -n 6; tail -n 3 "$1"; } | uniq
+}
