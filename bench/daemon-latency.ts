@@ -15,6 +15,7 @@ import { StateFile } from '../daemon/state-file.js';
 import { RECEIVE_BYTES, REQUEST_TYPE_MAX, replyTypeFor } from '../daemon/protocol/constants.js';
 import { formatOk } from '../daemon/protocol/reply.js';
 import { ReplyBook } from '../daemon/replies.js';
+import { ReplySender } from '../daemon/reply-sender.js';
 import { RequestHandler } from '../daemon/request-handler.js';
 import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js';
 
@@ -59,11 +60,10 @@ export const daemonLatency: Benchmark = {
         },
       );
       const handler = new RequestHandler({
-        queue,
         led,
         log,
-        book: new ReplyBook(),
-        onQueueFull: () => undefined,
+        replies: new ReplySender(queue, new ReplyBook(), log),
+        makeRoom: () => undefined,
         onStateChange: () => undefined,
       });
       const daemon = measure(queue, messages, (message) => handler.handle(message));

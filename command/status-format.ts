@@ -23,7 +23,7 @@ export function statusText(reply: OkReply, queueId: number, status: QueueStatus)
   return [
     `LED is ${reply.state}`,
     `ledd: pid ${field('pid')}, backend ${field('backend')}, line ${field('line').replace(/_/g, ' ')}; ` +
-      `${field('handled')} requests handled, ${field('rejected')} rejected`,
+      `${field('handled')} requests handled, ${field('rejected')} rejected, ${field('dropped')} replies dropped`,
     `queue: key ${formatKey(status.key)}, id ${queueId}: ${status.qnum} messages, ${status.cbytes} of ${status.qbytes} bytes`,
     `  last send:     ${pidAt(status.lspid, status.stime)}`,
     `  last receive:  ${pidAt(status.lrpid, status.rtime)}`,
@@ -45,6 +45,7 @@ export function statusJson(reply: OkReply, queueId: number, status: QueueStatus)
         line: reply.fields.line?.replace(/_/g, ' ') ?? null,
         handled: numeric('handled'),
         rejected: numeric('rejected'),
+        repliesDropped: numeric('dropped'),
       },
       queue: {
         key: formatKey(status.key),

@@ -8,6 +8,7 @@ import { RECEIVE_BYTES, REQUEST_TYPE_MAX } from './protocol/constants.js';
 import { formatOk } from './protocol/reply.js';
 import { QueueSweeper } from './queue-sweeper.js';
 import { ReplyBook } from './replies.js';
+import { ReplySender } from './reply-sender.js';
 import { RequestHandler } from './request-handler.js';
 import type { ServiceNotifier } from './service-notifier.js';
 
@@ -34,13 +35,13 @@ export class Daemon {
   constructor(parts: DaemonParts) {
     this.#parts = parts;
     const book = new ReplyBook();
-    this.#sweeper = new QueueSweeper(parts.queue, book, parts.log);
+    const replies = new ReplySender(parts.queue, book, parts.log);
+    this.#sweeper = new QueueSweeper(parts.queue, book, replies, parts.log);
     this.#handler = new RequestHandler({
-      queue: parts.queue,
       led: parts.led,
       log: parts.log,
-      book,
-      onQueueFull: () => this.#sweeper.sweep(),
+      replies,
+      makeRoom: () => this.#sweeper.sweep(),
       onStateChange: () => this.#reportStatus(),
     });
     this.#sweeper.attach(this.#handler);

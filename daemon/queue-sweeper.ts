@@ -8,6 +8,7 @@ import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
 import { REPLY_TYPE_BASE, RECEIVE_BYTES } from './protocol/constants.js';
 import { type ReplyBook, purgeExpiredReplies } from './replies.js';
+import type { ReplySender } from './reply-sender.js';
 import type { RequestHandler } from './request-handler.js';
 
 export interface SweepResult {
@@ -18,13 +19,15 @@ export interface SweepResult {
 export class QueueSweeper {
   readonly #queue: MessageQueue;
   readonly #book: ReplyBook;
+  readonly #replies: ReplySender;
   readonly #log: Logger;
   #handler: RequestHandler | undefined;
   readonly #discardLog = new LogRateLimiter(5, 60_000);
 
-  constructor(queue: MessageQueue, book: ReplyBook, log: Logger) {
+  constructor(queue: MessageQueue, book: ReplyBook, replies: ReplySender, log: Logger) {
     this.#queue = queue;
     this.#book = book;
+    this.#replies = replies;
     this.#log = log;
   }
 
@@ -55,8 +58,9 @@ export class QueueSweeper {
       const type = message.type;
       if (typeof type === 'number' && type < REPLY_TYPE_BASE) {
         this.#handler?.handle(message);
-      } else if (typeof type === 'number' && this.#book.isLive(type) && this.#queue.trySend(type, message.data)) {
-        // a reply its client may still collect
+      } else if (typeof type === 'number' && this.#book.isLive(type)) {
+        // A reply its client may still collect: back it goes, at once or as soon as there is room.
+        this.#replies.putBack(type, message.data);
       } else {
         discarded++;
       }

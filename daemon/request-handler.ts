@@ -1,5 +1,5 @@
 // What the daemon does with each message it takes off the queue.
-import type { Message, MessageQueue } from '../native/lib/index.js';
+import type { Message } from '../native/lib/index.js';
 import { GpioError } from './gpio/line.js';
 import type { Led } from './led.js';
 import type { Logger } from './log/logger.js';
@@ -7,7 +7,7 @@ import { LogRateLimiter } from './log/rate-limit.js';
 import { isReplyType } from './protocol/constants.js';
 import { formatError, formatOk } from './protocol/reply.js';
 import { type Rejection, type Request, parseRequest } from './protocol/request.js';
-import type { ReplyBook } from './replies.js';
+import type { ReplySender } from './reply-sender.js';
 
 export interface ExitRequest {
   replyType?: number;
@@ -17,37 +17,32 @@ export interface ExitRequest {
 export interface HandlerStats {
   handled: number;
   rejected: number;
-  repliesDropped: number;
 }
 
 export class RequestHandler {
-  readonly stats: HandlerStats = { handled: 0, rejected: 0, repliesDropped: 0 };
+  readonly stats: HandlerStats = { handled: 0, rejected: 0 };
   /** Set by an exit request; the daemon stops after the current batch. */
   exitRequest: ExitRequest | undefined;
 
-  readonly #queue: MessageQueue;
   readonly #led: Led;
   readonly #log: Logger;
-  readonly #book: ReplyBook;
-  readonly #onQueueFull: () => void;
+  readonly #replies: ReplySender;
+  readonly #makeRoom: () => void;
   readonly #onStateChange: () => void;
   readonly #rejectionLog = new LogRateLimiter(10, 60_000);
-  readonly #replyLog = new LogRateLimiter(10, 60_000);
 
   constructor(deps: {
-    queue: MessageQueue;
     led: Led;
     log: Logger;
-    book: ReplyBook;
+    replies: ReplySender;
     /** Called when a reply finds the queue full, before one retry. */
-    onQueueFull: () => void;
+    makeRoom: () => void;
     onStateChange: () => void;
   }) {
-    this.#queue = deps.queue;
     this.#led = deps.led;
     this.#log = deps.log;
-    this.#book = deps.book;
-    this.#onQueueFull = deps.onQueueFull;
+    this.#replies = deps.replies;
+    this.#makeRoom = deps.makeRoom;
     this.#onStateChange = deps.onStateChange;
   }
 
@@ -91,6 +86,7 @@ export class RequestHandler {
       line: this.#led.line.location,
       handled: String(this.stats.handled),
       rejected: String(this.stats.rejected),
+      dropped: String(this.#replies.dropped),
       pid: String(process.pid),
     };
   }
@@ -132,24 +128,7 @@ export class RequestHandler {
   #reply(request: { replyType?: number }, text: string): void {
     const replyType = request.replyType;
     if (replyType === undefined || !isReplyType(replyType)) return;
-    let sent = this.#queue.trySend(replyType, text);
-    if (!sent) {
-      this.#onQueueFull();
-      sent = this.#queue.trySend(replyType, text);
-    }
-    if (sent) {
-      this.#book.record(replyType);
-      return;
-    }
-    this.stats.repliesDropped++;
-    const allowed = this.#replyLog.take();
-    if (allowed) {
-      const note = allowed.lastInWindow ? this.#replyLog.silenceNote : '';
-      this.#log.warn(
-        { replyTo: replyType, suppressed: allowed.suppressed },
-        `a reply was dropped: the queue is full${note}`,
-      );
-    }
+    this.#replies.reply(replyType, text, this.#makeRoom);
   }
 
   /** Sends the acknowledgement of an exit request (before the queue is removed). */
