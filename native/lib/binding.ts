@@ -96,7 +96,11 @@ native.bindBatchSlots(batchSlots, bigTypeSlots);
 // handed out as views of it, as Buffer.allocUnsafe() does with its pool: no
 // allocation per message. A new slab starts when the current one has no room
 // for maxBytes more; a slab lives as long as a view of it does.
-const SLAB_BYTES = 128 * 1024;
+// 64 KiB: below glibc's mmap threshold (128 KiB), so that a new slab is heap
+// memory that malloc reuses, not a fresh mapping to fault in page by page and
+// unmap again (a 4 KiB sync loop ran 1.45 times as fast as with 128 KiB), and
+// still room for four messages of the default maxBytes (msgmax, 8 KiB).
+const SLAB_BYTES = 64 * 1024;
 // The message's C long type precedes its payload: 8 bytes on LP64, 4 on 32-bit ARM.
 const LONG_BYTES = native.constants.LONG_BITS / 8;
 let slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;

@@ -139,7 +139,7 @@ test('receiveBatch() takes every waiting message in one call, in order, through 
   let rounds = 0;
   let cutShort = 0;
   // Rounds of filling the queue (its default 16 KiB) and taking what waits: 4 000 messages
-  // of up to 700 bytes pass through many 128 KiB slabs, so some batches meet a slab's end.
+  // of up to 700 bytes pass through many 64 KiB slabs, so some batches meet a slab's end.
   while (sent.length < 4000) {
     for (let i = sent.length; ; i++) {
       const data = Buffer.alloc(4 + ((i * 37) % 700), i & 0xff);
