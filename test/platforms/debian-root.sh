@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by run-trixie.sh and run-foreign-arch.sh: builds a Debian root with
+# Sourced by run-trixie.sh and run-foreign-arch.sh. debian_root builds a Debian root with
 # mmdebstrap, surviving a mirror (or a caching proxy in front of it) whose
 # index files do not match its Release file ("File has unexpected size ...
 # Mirror sync in progress?").
@@ -47,4 +47,49 @@ debian_root() {
 # The lines of LOG that say why mmdebstrap failed.
 debian_root_failure() {
 	{ grep -E '^(E|Err):|unexpected size|is not ' "$1" | tail -n 6; tail -n 3 "$1"; } | uniq
+}
+
+# Sets chroot_vars, the environment for npm in a root: nothing of the host's
+# npm (npm test runs the platform scripts with npm_config_* set), but its
+# registry, proxies and CA bundle (copied into ROOT).
+#   chroot_npm_env ROOT
+chroot_npm_env() {
+	local root=$1 ca='' registry var
+	chroot_vars=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
+	for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+		[[ -n ${!var:-} ]] && chroot_vars+=("$var=${!var}")
+	done
+	registry=$(env -u npm_config_registry npm config get registry 2>/dev/null || true)
+	[[ $registry == http* ]] && chroot_vars+=("npm_config_registry=$registry")
+	ca=$(env -u npm_config_cafile npm config get cafile 2>/dev/null || true)
+	[[ -f $ca ]] || ca=${NODE_EXTRA_CA_CERTS:-}
+	if [[ -f $ca ]]; then
+		cp -L "$ca" "$root/etc/ledd-host-ca.crt"
+		chroot_vars+=(NODE_EXTRA_CA_CERTS=/etc/ledd-host-ca.crt npm_config_cafile=/etc/ledd-host-ca.crt)
+	fi
+}
+
+# What mount_root_fs mounted, unmounted (lazily if busy) by unmount_all, which
+# the sourcing script runs on EXIT.
+mounted=()
+unmount_all() {
+	local i
+	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+		umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
+	done
+	mounted=()
+}
+
+# proc, sys and /dev in ROOT, and this machine's name resolution (which may
+# go through a proxy). Says which mount failed and returns 1 on failure.
+#   mount_root_fs ROOT
+mount_root_fs() {
+	local root=$1
+	mount -t proc proc "$root/proc" || { echo "cannot mount proc in $root" >&2 && return 1; }
+	mounted+=("$root/proc")
+	mount -t sysfs sysfs "$root/sys" || { echo "cannot mount sysfs in $root" >&2 && return 1; }
+	mounted+=("$root/sys")
+	mount --bind /dev "$root/dev" || { echo "cannot bind /dev into $root" >&2 && return 1; }
+	mounted+=("$root/dev")
+	cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 }

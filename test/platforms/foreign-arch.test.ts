@@ -11,12 +11,11 @@
 // runs them one after the other). A missing tool (qemu-user-static,
 // binfmt-support, arch-test, mmdebstrap) fails the test naming the Debian package.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 
-import { fromRoot, testBuildDir } from '../helpers/paths.js';
+import { testBuildDir } from '../helpers/paths.js';
+import { type ScriptResult, outputTail, readEnv, readText, runPlatformScript } from './script-run.js';
 
 interface Arch {
   name: 'arm64' | 'armhf';
@@ -47,40 +46,6 @@ const ARCHES: Arch[] = [
   },
 ];
 
-interface ScriptResult {
-  code: number | null;
-  output: string;
-  seconds: number;
-}
-
-function runScript(arch: Arch, out: string): Promise<ScriptResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [fromRoot('test', 'platforms', 'run-foreign-arch.sh'), arch.name, out], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output, seconds: Math.round((Date.now() - started) / 1000) }));
-  });
-}
-
-function readEnv(file: string): Record<string, string> {
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
-function readText(file: string): string {
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
-}
-
 /** "exit:0 tests:12 pass:12 ..." as numbers (NaN where unknown). */
 function parseCounts(line: string | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -103,7 +68,7 @@ const outDir = (arch: Arch): string => path.join(testBuildDir, 'platforms', arch
 const runs = new Map<Arch['name'], Promise<ScriptResult>>();
 let previous: Promise<unknown> = Promise.resolve();
 for (const arch of ARCHES) {
-  const start = (): Promise<ScriptResult> => runScript(arch, outDir(arch));
+  const start = (): Promise<ScriptResult> => runPlatformScript('run-foreign-arch.sh', [arch.name, outDir(arch)]);
   const run = process.env.LEDD_FOREIGN_SERIAL === '1' ? previous.then(start, start) : start();
   run.catch(() => undefined);
   runs.set(arch.name, run);
@@ -123,7 +88,7 @@ for (const arch of ARCHES) {
       const build = readEnv(path.join(out, 'build.env'));
       const probe = readEnv(path.join(out, 'probe.txt'));
       const results = readEnv(path.join(out, 'results.env'));
-      const tail = run.output.split('\n').slice(-30).join('\n');
+      const tail = outputTail(run);
       // Wall-clock seconds, and CPU seconds (user + system: what other load on the machine does not inflate).
       const both = (name: string): string => `${timings[`${name}_s`] ?? '?'}s (CPU ${timings[`${name}_cpu`] ?? '?'}s)`;
       t.diagnostic(

@@ -202,14 +202,6 @@ copy_project() {
 	return 0
 }
 
-mounted=()
-unmount_all() {
-	local i
-	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-		umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
-	done
-	mounted=()
-}
 trap 'unmount_all; rm -f "$cpu_file"' EXIT
 
 # This machine's npm, at $root_npm in the root, as the root's npm and npx.
@@ -232,37 +224,18 @@ install_npm() {
 
 mount_chroot() {
 	local root=$1
-	mount -t proc proc "$root/proc" || die "cannot mount proc in $root"
-	mounted+=("$root/proc")
-	mount -t sysfs sysfs "$root/sys" || die "cannot mount sysfs in $root"
-	mounted+=("$root/sys")
-	mount --bind /dev "$root/dev" || die "cannot bind /dev into $root"
-	mounted+=("$root/dev")
+	mount_root_fs "$root" || die "cannot prepare $root"
 	mount -t tmpfs -o mode=1777 tmpfs "$root/tmp" || die "cannot mount a tmpfs on $root/tmp"
 	mounted+=("$root/tmp")
-	# Name resolution and TLS as on this machine (which may trust a proxy's CA):
-	# Debian's node reads the system's CA bundle, which ca-certificates' maintainer script would make.
-	cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+	# TLS as on this machine (which may trust a proxy's CA): Debian's node reads
+	# the system's CA bundle, which ca-certificates' maintainer script would make.
 	mkdir -p "$root/etc/ssl/certs"
 	cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true
 }
 
-# The environment in the chroot: nothing of the host's npm (npm test runs this
-# with npm_config_* set), but its registry, proxies and CA bundle.
+# The environment in the chroot (chroot_npm_env), and node-gyp's headers.
 chroot_env() {
-	local root=$1 ca='' registry var
-	chroot_vars=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
-	for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
-		[[ -n ${!var:-} ]] && chroot_vars+=("$var=${!var}")
-	done
-	registry=$(env -u npm_config_registry npm config get registry 2>/dev/null || true)
-	[[ $registry == http* ]] && chroot_vars+=("npm_config_registry=$registry")
-	ca=$(env -u npm_config_cafile npm config get cafile 2>/dev/null || true)
-	[[ -f $ca ]] || ca=${NODE_EXTRA_CA_CERTS:-}
-	if [[ -f $ca ]]; then
-		cp -L "$ca" "$root/etc/ledd-host-ca.crt"
-		chroot_vars+=(NODE_EXTRA_CA_CERTS=/etc/ledd-host-ca.crt npm_config_cafile=/etc/ledd-host-ca.crt)
-	fi
+	chroot_npm_env "$1"
 	# node-gyp takes the headers of the root's node from libnode-dev (/usr/include/node).
 	chroot_vars+=(npm_config_nodedir=/usr npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false)
 }

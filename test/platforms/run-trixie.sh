@@ -92,45 +92,7 @@ copy_project() {
 	project_tar | tar -C "$root$repo" -xf -
 }
 
-mounted=()
-unmount_all() {
-	local i
-	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-		umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
-	done
-	mounted=()
-}
 trap unmount_all EXIT
-
-mount_chroot() {
-	local root=$1
-	mount -t proc proc "$root/proc" || die "cannot mount proc in $root"
-	mounted+=("$root/proc")
-	mount -t sysfs sysfs "$root/sys" || die "cannot mount sysfs in $root"
-	mounted+=("$root/sys")
-	mount --bind /dev "$root/dev" || die "cannot bind /dev into $root"
-	mounted+=("$root/dev")
-	# Name resolution and TLS as on this machine (which may trust a proxy's CA).
-	cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-}
-
-# The environment for npm in the chroot: nothing of the host's npm (npm test
-# runs this with npm_config_* set), but its registry, proxies and CA bundle.
-chroot_env() {
-	local root=$1 ca='' registry var
-	chroot_vars=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
-	for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
-		[[ -n ${!var:-} ]] && chroot_vars+=("$var=${!var}")
-	done
-	registry=$(env -u npm_config_registry npm config get registry 2>/dev/null || true)
-	[[ $registry == http* ]] && chroot_vars+=("npm_config_registry=$registry")
-	ca=$(env -u npm_config_cafile npm config get cafile 2>/dev/null || true)
-	[[ -f $ca ]] || ca=${NODE_EXTRA_CA_CERTS:-}
-	if [[ -f $ca ]]; then
-		cp -L "$ca" "$root/etc/ledd-host-ca.crt"
-		chroot_vars+=(NODE_EXTRA_CA_CERTS=/etc/ledd-host-ca.crt npm_config_cafile=/etc/ledd-host-ca.crt)
-	fi
-}
 
 in_chroot() {
 	local root=$1
@@ -169,8 +131,8 @@ main() {
 	t0=$SECONDS
 	local stamp npm_rc=0 npm_state=reused
 	stamp="$repo $(project_tar | sha256sum | cut -d' ' -f1)"
-	mount_chroot "$root"
-	chroot_env "$root"
+	mount_root_fs "$root" || die "cannot prepare $root"
+	chroot_npm_env "$root"
 	if [[ ${LEDD_TRIXIE_REBUILD:-} == 1 || ! -f $dir/build-stamp || $(<"$dir/build-stamp") != "$stamp" ]]; then
 		npm_state=ran
 		copy_project "$dir"

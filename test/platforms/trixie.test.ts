@@ -5,12 +5,11 @@
 // npm ci builds ledd's own libgpiod 2.x binding, skips node-libgpiod without
 // failing, and ledd drives, releases and reports the line through the binding.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 
-import { fromRoot, testBuildDir } from '../helpers/paths.js';
+import { testBuildDir } from '../helpers/paths.js';
+import { outputTail, readEnv, readText, runPlatformScript } from './script-run.js';
 
 const out = path.join(testBuildDir, 'platforms', 'trixie');
 
@@ -47,53 +46,19 @@ const expectedChecks = [
   'permission_names_group',
 ];
 
-interface ScriptResult {
-  code: number | null;
-  stderr: string;
-  seconds: number;
-}
-
-function runScript(): Promise<ScriptResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [fromRoot('test', 'platforms', 'run-trixie.sh'), out], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, seconds: Math.round((Date.now() - started) / 1000) }));
-  });
-}
-
-function readEnv(file: string): Record<string, string> {
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
-function readText(file: string): string {
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
-}
-
 test(
   'Debian trixie with libgpiod 2.x: npm ci builds the native binding and ledd drives gpio-sim through it',
   {
     timeout: 50 * 60_000,
   },
   async (t) => {
-    const run = await runScript();
+    const run = await runPlatformScript('run-trixie.sh', [out]);
     const timings = readEnv(path.join(out, 'timings.env'));
     t.diagnostic(
       `trixie stage: ${run.seconds}s in all; root ${timings.root ?? '?'} in ${timings.root_s ?? '?'}s, ` +
         `npm ci ${timings.npm_ci ?? '?'} in ${timings.npm_ci_s ?? '?'}s, VM ${timings.vm_s ?? '?'}s; results in ${out}`,
     );
-    const tail = run.stderr.split('\n').slice(-30).join('\n');
+    const tail = outputTail(run);
     const build = readEnv(path.join(out, 'build.env'));
     const npmLog = readText(path.join(out, 'npm-ci.log'));
 
