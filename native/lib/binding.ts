@@ -85,7 +85,8 @@ function load(): NativeBinding {
 
 export const native = load();
 
-const MAX_BATCH = native.constants.MAX_BATCH;
+/** Most messages one receiveNow() takes. */
+export const MAX_BATCH = native.constants.MAX_BATCH;
 // For message i of the last tryReceive(): its payload length at [2i], its type
 // at [2i + 1], or NaN there and the type in bigTypeSlots[i] beyond 2^53.
 const batchSlots = new Float64Array(2 * MAX_BATCH);
@@ -144,7 +145,7 @@ function nextMessage(index: number): RawMessage {
 }
 
 /**
- * msgrcv with IPC_NOWAIT, up to `maxCount` times in one call: the messages
+ * msgrcv with IPC_NOWAIT, up to `maxCount` (at most MAX_BATCH) times in one call: the messages
  * taken (none when none matches). An error after the first message ends the
  * batch early; the next call meets it.
  */
@@ -156,7 +157,7 @@ export function receiveNow(
   maxCount: number,
 ): RawMessage[] {
   reserve(maxBytes);
-  const count = native.tryReceive(id, type, maxBytes, flags, target, cursor, Math.min(maxCount, MAX_BATCH));
+  const count = native.tryReceive(id, type, maxBytes, flags, target, cursor, maxCount);
   const messages: RawMessage[] = [];
   for (let i = 0; i < count; i++) messages.push(nextMessage(i));
   return messages;

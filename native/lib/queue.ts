@@ -3,7 +3,7 @@
 // event loop and never in libuv's thread pool.
 import os from 'node:os';
 
-import { type MessageType, type RawMessage, native, receiveNow, receiveOneNow } from './binding.js';
+import { MAX_BATCH, type MessageType, type RawMessage, native, receiveNow, receiveOneNow } from './binding.js';
 import { QueueError, asQueueError, queueError, withQueueErrors } from './errors.js';
 import { formatKey, toKeyT } from './key.js';
 import { queueLimits } from './limits.js';
@@ -228,14 +228,15 @@ export class MessageQueue {
    */
   async receiveBatch(options: StreamOptions = {}): Promise<Message[]> {
     const batch = options.batch ?? 64;
-    if (!Number.isInteger(batch) || batch < 1 || batch > 4096) {
-      throw new RangeError(`batch must be an integer from 1 to 4096, not ${batch}`);
+    if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) {
+      throw new RangeError(`batch must be an integer from 1 to ${MAX_BATCH}, not ${batch}`);
     }
     this.#assertOpen();
     // One call into the addon takes every message already waiting, up to `batch`.
+    const { type, maxBytes, flags } = this.#receiveArguments(options);
     let taken: Message[];
     try {
-      taken = receiveNow(this.id, options.type ?? 0, checkMaxBytes(options.maxBytes), receiveFlags(options), batch);
+      taken = receiveNow(this.id, type, maxBytes, flags, batch);
     } catch (error) {
       throw asQueueError(error, this.#context);
     }
