@@ -1,5 +1,6 @@
 // Loads the compiled addon and describes its raw interface. Everything else
 // goes through queue.ts, which validates arguments and shapes errors.
+import { Buffer } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -23,21 +24,17 @@ export type SendCallback = (errno: number, cancelled: boolean) => void;
 export interface NativeBinding {
   msgget(key: number, flags: number): number;
   ftok(path: string, projId: number): number;
-  trySend(id: number, type: MessageType, data: Uint8Array, flags: number): boolean;
+  // The hot calls take their numeric arguments from the call arguments (see below).
+  /** Sends to queue `id`. */
+  trySend(type: MessageType, data: Uint8Array): boolean;
   /**
    * Takes up to maxCount messages into `target` from `offset` on (each its long type, then the
    * payload, 8-byte aligned); their lengths and types go to the batch slots. How many were taken.
    */
-  tryReceive(
-    id: number,
-    type: MessageType,
-    maxBytes: number,
-    flags: number,
-    target: ArrayBuffer,
-    offset: number,
-    maxCount: number,
-  ): number;
-  bindBatchSlots(slots: Float64Array, bigTypeSlots: BigInt64Array): void;
+  tryReceive(type: MessageType, target: ArrayBuffer): number;
+  /** Takes one message's payload into `target`; its length and type go to batch slot 0. 1 when taken, else 0. */
+  tryReceiveInto(type: MessageType, target: Uint8Array): number;
+  bindSlots(callArgs: Float64Array, batchSlots: Float64Array, bigTypeSlots: BigInt64Array): void;
   stat(id: number): RawStatus;
   set(id: number, uid: number, gid: number, mode: number, qbytes: number): void;
   remove(id: number): void;
@@ -64,6 +61,7 @@ export interface NativeBinding {
     LONG_MIN: bigint;
     /** Most messages one tryReceive() call takes. */
     MAX_BATCH: number;
+    CALL_ARG_COUNT: number;
   };
 }
 
@@ -91,7 +89,17 @@ export const MAX_BATCH = native.constants.MAX_BATCH;
 // at [2i + 1], or NaN there and the type in bigTypeSlots[i] beyond 2^53.
 const batchSlots = new Float64Array(2 * MAX_BATCH);
 const bigTypeSlots = new BigInt64Array(MAX_BATCH);
-native.bindBatchSlots(batchSlots, bigTypeSlots);
+// The numeric arguments of trySend(), tryReceive() and tryReceiveInto(), written
+// here before each call instead of passed: the addon reads them from memory,
+// where converting each passed argument costs a Node-API call. The order is
+// the addon's CallArg (native/src/sync_calls.h).
+const callArgs = new Float64Array(native.constants.CALL_ARG_COUNT);
+const ARG_ID = 0;
+const ARG_MAX_BYTES = 1;
+const ARG_FLAGS = 2;
+const ARG_OFFSET = 3;
+const ARG_MAX_COUNT = 4;
+native.bindSlots(callArgs, batchSlots, bigTypeSlots);
 
 // Messages taken without waiting are received straight into a shared slab and
 // handed out as views of it, as Buffer.allocUnsafe() does with its pool: no
@@ -156,8 +164,7 @@ export function receiveNow(
   flags: number,
   maxCount: number,
 ): RawMessage[] {
-  reserve(maxBytes);
-  const count = native.tryReceive(id, type, maxBytes, flags, target, cursor, maxCount);
+  const count = receiveIntoSlab(id, type, maxBytes, flags, maxCount);
   const messages: RawMessage[] = [];
   for (let i = 0; i < count; i++) messages.push(nextMessage(i));
   return messages;
@@ -165,6 +172,42 @@ export function receiveNow(
 
 /** receiveNow() for one message: the message, or null when none matches. */
 export function receiveOneNow(id: number, type: MessageType, maxBytes: number, flags: number): RawMessage | null {
+  return receiveIntoSlab(id, type, maxBytes, flags, 1) === 0 ? null : nextMessage(0);
+}
+
+function receiveIntoSlab(id: number, type: MessageType, maxBytes: number, flags: number, maxCount: number): number {
   reserve(maxBytes);
-  return native.tryReceive(id, type, maxBytes, flags, target, cursor, 1) === 0 ? null : nextMessage(0);
+  callArgs[ARG_ID] = id;
+  callArgs[ARG_MAX_BYTES] = maxBytes;
+  callArgs[ARG_FLAGS] = flags;
+  callArgs[ARG_OFFSET] = cursor;
+  callArgs[ARG_MAX_COUNT] = maxCount;
+  return native.tryReceive(type, target);
+}
+
+/** msgsnd with IPC_NOWAIT: true when sent, false when the queue is full. */
+export function sendNow(id: number, type: MessageType, data: Uint8Array): boolean {
+  callArgs[ARG_ID] = id;
+  return native.trySend(type, data);
+}
+
+export interface ReceivedInto {
+  type: MessageType;
+  /** How many bytes of the target the payload fills. */
+  length: number;
+}
+
+/** msgrcv with IPC_NOWAIT into the caller's `target`: the message's type and length, or null when none matches. */
+export function receiveIntoNow(
+  id: number,
+  type: MessageType,
+  maxBytes: number,
+  flags: number,
+  target: Uint8Array,
+): ReceivedInto | null {
+  callArgs[ARG_ID] = id;
+  callArgs[ARG_MAX_BYTES] = maxBytes;
+  callArgs[ARG_FLAGS] = flags;
+  if (native.tryReceiveInto(type, target) === 0) return null;
+  return { type: typeAt(0), length: batchSlots[0]! };
 }

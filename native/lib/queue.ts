@@ -3,17 +3,28 @@
 // event loop and never in libuv's thread pool.
 import os from 'node:os';
 
-import { MAX_BATCH, type MessageType, type RawMessage, native, receiveNow, receiveOneNow } from './binding.js';
+import {
+  MAX_BATCH,
+  type MessageType,
+  type RawMessage,
+  type ReceivedInto,
+  native,
+  receiveIntoNow,
+  receiveNow,
+  receiveOneNow,
+  sendNow,
+} from './binding.js';
 import { QueueError, asQueueError, queueError, withQueueErrors } from './errors.js';
 import { formatKey, toKeyT } from './key.js';
 import { queueLimits } from './limits.js';
+import { MessageStream } from './message-stream.js';
 import { type QueueStatus, toQueueStatus } from './status.js';
 
 const { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, MSG_EXCEPT, MSG_NOERROR } = native.constants;
 const EAGAIN = -os.constants.errno.EAGAIN;
 const ENOMSG = -os.constants.errno.ENOMSG;
 
-export type { MessageType };
+export type { MessageType, ReceivedInto };
 
 export interface Message {
   /** A number while exact, a BigInt beyond 2^53. */
@@ -36,6 +47,12 @@ export interface CreateOptions {
 export interface ReceiveOptions {
   /** As msgrcv(2): 0 any (FIFO), > 0 that type, < 0 the lowest type up to |type|. Default 0. */
   type?: MessageType;
+  /**
+   * A receive that finds nothing first polls the queue from the event loop for
+   * this many microseconds (each poll one turn of the loop, so timers and I/O
+   * go on) before it waits on a thread. Default 50; 0 waits at once.
+   */
+  pollMicros?: number;
   /** Longest payload accepted; default kernel.msgmax. */
   maxBytes?: number;
   /** MSG_NOERROR: take a longer message truncated instead of failing with E2BIG. */
@@ -87,6 +104,31 @@ function checkMaxBytes(maxBytes: number | undefined): number {
     throw new RangeError(`maxBytes must be a non-negative integer, not ${String(maxBytes)}`);
   }
   return maxBytes;
+}
+
+/**
+ * Handing a wait to a thread costs two thread wake-ups per message (the
+ * kernel wakes the waiter, the waiter wakes the event loop) where a blocking C
+ * receiver has one, and each is several microseconds on a virtual machine. An
+ * answer that comes within a few turns of the event loop (a request/reply
+ * round trip, a producer about as fast as its consumer) is taken by polling
+ * instead, as adaptive mutexes spin before they sleep.
+ */
+const DEFAULT_POLL_MICROS = 50;
+
+function checkPollMicros(micros: number | undefined): number {
+  if (micros === undefined) return DEFAULT_POLL_MICROS;
+  if (!Number.isFinite(micros) || micros < 0 || micros > 1_000_000) {
+    throw new RangeError(`pollMicros must be a number of microseconds from 0 to 1000000, not ${String(micros)}`);
+  }
+  return micros;
+}
+
+function nextTurn(keepsProcessAlive: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const immediate = setImmediate(resolve);
+    if (!keepsProcessAlive) immediate.unref();
+  });
 }
 
 function receiveFlags(options: ReceiveOptions): number {
@@ -167,7 +209,7 @@ export class MessageQueue {
     const bytes = toBytes(data);
     // No closure here: this is the hot path of every send.
     try {
-      return native.trySend(this.id, type, bytes, 0);
+      return sendNow(this.id, type, bytes);
     } catch (error) {
       throw asQueueError(error, this.#context);
     }
@@ -211,6 +253,25 @@ export class MessageQueue {
     }
   }
 
+  /**
+   * msgrcv with IPC_NOWAIT into `target`, as fs.readSync() reads into a buffer
+   * the caller keeps: the message's type and length, or null when none matches.
+   * A message longer than target.length (or maxBytes) gives E2BIG and stays
+   * queued, unless `noError` takes it truncated.
+   */
+  tryReceiveInto(target: Uint8Array, options?: ReceiveOptions): ReceivedInto | null {
+    this.#assertOpen();
+    if (!(target instanceof Uint8Array)) throw new TypeError('target must be a Buffer or a Uint8Array');
+    const type = options?.type ?? 0;
+    const maxBytes = checkMaxBytes(options?.maxBytes);
+    const flags = options === undefined ? 0 : receiveFlags(options);
+    try {
+      return receiveIntoNow(this.id, type, maxBytes, flags, target);
+    } catch (error) {
+      throw asQueueError(error, this.#context);
+    }
+  }
+
   /** msgrcv. Waits for a matching message unless `nowait`. */
   async receive(options: ReceiveOptions & WaitOptions = {}): Promise<Message> {
     const message = this.tryReceive(options);
@@ -244,16 +305,19 @@ export class MessageQueue {
     return this.#waitForMessages(options, batch, options.signal, false);
   }
 
-  /** Every matching message as it arrives, in batches (see receiveBatch); ends when `signal` aborts. */
-  async *messages(options: StreamOptions = {}): AsyncGenerator<Message, void, undefined> {
-    const batch = options.batch ?? 64;
-    while (!options.signal?.aborted && !this.#closed) {
-      const messages = await this.receiveBatch(options);
-      if (messages.length === 0) return;
-      yield* messages;
-      // A queue that never empties must not starve timers and I/O.
-      if (messages.length === batch) await new Promise((resolve) => setImmediate(resolve));
-    }
+  /**
+   * Every matching message as it arrives, taken in batches (see receiveBatch);
+   * ends when `signal` aborts or the handle is closed, after the messages of
+   * the batch already taken. Leaving the loop early (break, return, throw) puts
+   * the messages taken but not yet handed out back on the queue, at its end.
+   */
+  messages(options: StreamOptions = {}): AsyncIterableIterator<Message> {
+    return new MessageStream(this, options);
+  }
+
+  /** close() was called. */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   #receiveArguments(options: ReceiveOptions): { type: MessageType; maxBytes: number; flags: number } {
@@ -261,7 +325,7 @@ export class MessageQueue {
   }
 
   /** Resolves with the messages taken; a cancelled wait rejects when `rejectOnCancel`, else gives []. */
-  #waitForMessages(
+  async #waitForMessages(
     options: ReceiveOptions,
     batch: number,
     signal: AbortSignal | undefined,
@@ -270,6 +334,47 @@ export class MessageQueue {
     signal?.throwIfAborted();
     this.#assertOpen();
     const { type, maxBytes, flags } = this.#receiveArguments(options);
+    const polled = await this.#poll(type, maxBytes, flags, batch, checkPollMicros(options.pollMicros), signal);
+    if (polled.length > 0) return polled;
+    if (signal?.aborted || this.#closed) {
+      if (!rejectOnCancel) return [];
+      throw this.#closed ? closedError() : abortError(signal!);
+    }
+    return this.#waitOnThread(type, maxBytes, flags, batch, signal, rejectOnCancel);
+  }
+
+  /** The messages taken by polling once per turn of the event loop for `micros`; [] when none came or on cancel. */
+  async #poll(
+    type: MessageType,
+    maxBytes: number,
+    flags: number,
+    batch: number,
+    micros: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Message[]> {
+    const deadline = performance.now() + micros / 1000;
+    while (performance.now() < deadline) {
+      await nextTurn(this.#keepsProcessAlive);
+      if (signal?.aborted || this.#closed) return [];
+      let taken: Message[];
+      try {
+        taken = receiveNow(this.id, type, maxBytes, flags, batch);
+      } catch (error) {
+        throw asQueueError(error, this.#context);
+      }
+      if (taken.length > 0) return taken;
+    }
+    return [];
+  }
+
+  #waitOnThread(
+    type: MessageType,
+    maxBytes: number,
+    flags: number,
+    batch: number,
+    signal: AbortSignal | undefined,
+    rejectOnCancel: boolean,
+  ): Promise<Message[]> {
     return new Promise<Message[]>((resolve, reject) => {
       let cancelledBy: 'abort' | 'close' = 'abort';
       const jobId = withQueueErrors(this.#context, () =>

@@ -15,14 +15,27 @@ namespace sysvmq {
 AddonState::AddonState() = default;
 AddonState::~AddonState() = default;
 
+namespace {
+
+// A function over a plain Node-API callback (the hot calls, see sync_calls.cc).
+Napi::Value RawFunction(Napi::Env env, const char* name, napi_callback callback) {
+  napi_value function;
+  NAPI_THROW_IF_FAILED(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &function),
+                       Napi::Value());
+  return Napi::Value(env, function);
+}
+
+}  // namespace
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<AddonState>(new AddonState());
 
   exports.Set("msgget", Napi::Function::New(env, Msgget, "msgget"));
   exports.Set("ftok", Napi::Function::New(env, Ftok, "ftok"));
-  exports.Set("trySend", Napi::Function::New(env, TrySend, "trySend"));
-  exports.Set("tryReceive", Napi::Function::New(env, TryReceive, "tryReceive"));
-  exports.Set("bindBatchSlots", Napi::Function::New(env, BindBatchSlots, "bindBatchSlots"));
+  exports.Set("trySend", RawFunction(env, "trySend", TrySend));
+  exports.Set("tryReceive", RawFunction(env, "tryReceive", TryReceive));
+  exports.Set("tryReceiveInto", RawFunction(env, "tryReceiveInto", TryReceiveInto));
+  exports.Set("bindSlots", Napi::Function::New(env, BindSlots, "bindSlots"));
   exports.Set("stat", Napi::Function::New(env, Stat, "stat"));
   exports.Set("set", Napi::Function::New(env, Set, "set"));
   exports.Set("remove", Napi::Function::New(env, Remove, "remove"));
@@ -40,6 +53,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   constants.Set("MSG_EXCEPT", Napi::Number::New(env, MSG_EXCEPT));
   constants.Set("LONG_BITS", Napi::Number::New(env, static_cast<double>(sizeof(long) * CHAR_BIT)));
   constants.Set("LONG_MAX", Napi::BigInt::New(env, static_cast<int64_t>(LONG_MAX)));
+  constants.Set("CALL_ARG_COUNT", Napi::Number::New(env, kCallArgCount));
   constants.Set("MAX_BATCH", Napi::Number::New(env, static_cast<double>(kMaxBatch)));
   constants.Set("LONG_MIN", Napi::BigInt::New(env, static_cast<int64_t>(LONG_MIN)));
   exports.Set("constants", constants);

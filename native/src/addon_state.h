@@ -21,6 +21,13 @@ struct AddonState {
   // Scratch for the synchronous calls, which all run on this env's thread.
   MsgBuffer scratch;
 
+  // The numeric arguments of the hot calls (trySend, tryReceive,
+  // tryReceiveInto), written by JavaScript into a bound Float64Array before
+  // each call: reading a double from memory costs nothing, where each Node-API
+  // argument conversion cost as much as a tenth of the system call.
+  Napi::Reference<Napi::Float64Array> call_args_ref;
+  double* call_args = nullptr;
+
   // Where tryReceive() reports each message's length and type without
   // allocating an object (see sync_calls.cc).
   Napi::Reference<Napi::Float64Array> batch_slots_ref;

@@ -3,6 +3,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -13,6 +14,8 @@
 #include "args.h"
 #include "errno_error.h"
 #include "msg_type.h"
+#include "nowait_calls.h"
+#include "raw_args.h"
 
 namespace sysvmq {
 
@@ -60,110 +63,224 @@ Napi::Value Ftok(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, key);
 }
 
-// trySend(id, type, data, flags) -> true when sent, false when the queue is full
-Napi::Value TrySend(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t id, flags;
-  long type;
-  const uint8_t* data;
-  size_t length;
-  if (!ArgInt(info, 0, "id", 0, kMaxId, &id) || !ToMsgType(env, info[1], "message type", &type) ||
-      !ArgBytes(info, 2, "data", &data, &length) || !ArgInt(info, 3, "flags", 0, INT_MAX, &flags)) {
-    return env.Undefined();
-  }
-  MsgBuffer& buffer = AddonState::Of(env)->scratch;
-  buffer.Fill(type, data, length);
-  if (msgsnd(static_cast<int>(id), buffer.raw(), length, static_cast<int>(flags) | IPC_NOWAIT) == 0) {
-    return Napi::Boolean::New(env, true);
-  }
-  int err = errno;
-  if (err == EAGAIN) return Napi::Boolean::New(env, false);
-  ThrowErrno(env, err, "msgsnd");
-  return env.Undefined();
+// The two calls of every synchronous send and receive are plain Node-API
+// callbacks rather than node-addon-api ones, with one Node-API call per
+// argument: in a send+receive loop the argument handling cost as much as the
+// two system calls themselves.
+
+namespace {
+
+// Reports message `index` of a batch in the slots bound with bindSlots():
+// its payload length at [2i], its type at [2i + 1], or NaN there and the type
+// in the BigInt slot [i] when a double cannot hold it.
+void ReportInSlots(AddonState* state, int64_t index, ssize_t length, long type) {
+  double as_double = static_cast<double>(type);
+  bool exact = as_double >= -9007199254740991.0 && as_double <= 9007199254740991.0;
+  state->batch_slots[2 * index] = static_cast<double>(length);
+  state->batch_slots[2 * index + 1] = exact ? as_double : std::nan("");
+  if (!exact) state->big_type_slots[index] = type;
 }
 
-// tryReceive(id, type, maxBytes, flags, target: ArrayBuffer, offset, maxCount) -> how
-// many messages were taken (0 when none matches). Messages (each its long type,
+AddonState* BoundState(napi_env env) {
+  AddonState* state = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&state));
+  if (state->call_args == nullptr) napi_throw_error(env, nullptr, "bindSlots() was not called");
+  return state->call_args == nullptr ? nullptr : state;
+}
+
+napi_value Count(napi_env env, int64_t count) {
+  napi_value result;
+  napi_create_int64(env, count, &result);
+  return result;
+}
+
+// node-addon-api's helpers (the message type's checks, errno errors) report a
+// failing Node-API call with a C++ exception, which must not leave a plain callback.
+template <typename Body>
+napi_value Guarded(napi_env env, Body body) {
+  try {
+    return body();
+  } catch (const Napi::Error& error) {
+    error.ThrowAsJavaScriptException();
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+// trySend(type, data), with the call argument id -> true when sent, false when
+// the queue is full
+napi_value TrySend(napi_env env, napi_callback_info info) {
+  return Guarded(env, [&]() -> napi_value {
+    size_t argc = 2;
+    napi_value argv[2];
+    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+    if (argc < 2) {
+      napi_throw_type_error(env, nullptr, "trySend(type, data)");
+      return nullptr;
+    }
+    AddonState* state = BoundState(env);
+    if (state == nullptr) return nullptr;
+    int64_t id;
+    long type;
+    void* data;
+    size_t length;
+    if (!CheckedIntArg(env, state->call_args[kArgId], "id", 0, kMaxId, &id) ||
+        !RawToMsgType(env, argv[0], "message type", &type) || !RawBytesArg(env, argv[1], "data", &data, &length)) {
+      return nullptr;
+    }
+    state->scratch.Fill(type, data, length);
+    napi_value sent;
+    if (MsgsndNowait(static_cast<int>(id), state->scratch.raw(), length, 0) == 0) {
+      napi_get_boolean(env, true, &sent);
+      return sent;
+    }
+    int err = errno;
+    if (err == EAGAIN) {
+      napi_get_boolean(env, false, &sent);
+      return sent;
+    }
+    ThrowErrno(Napi::Env(env), err, "msgsnd");
+    return nullptr;
+  });
+}
+
+// tryReceive(type, target: ArrayBuffer), with the call arguments id, maxBytes,
+// flags, offset and maxCount -> how many messages were taken (0 when none matches). Messages (each its long type,
 // then the payload) are received straight into `target`, the first at `offset`
 // (a multiple of 8), each next one at the following multiple of 8, while there
 // is room for maxBytes more: JavaScript hands out views of them, so there is no
-// allocation and no call per message here. For message i, the slots bound with
-// bindBatchSlots() get its payload length at [2i] and its type at [2i + 1], or
-// NaN there and the type in the BigInt slot [i] when a double cannot hold it.
+// allocation and no call per message here. Each message's length and type go to
+// the batch slots (ReportInSlots).
 // An error after the first message ends the batch and stays for the next call,
 // which meets it again (the message that gave E2BIG is still queued).
-Napi::Value TryReceive(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t id, max_bytes, flags, offset, max_count;
-  long type;
-  if (!ArgInt(info, 0, "id", 0, kMaxId, &id) || !ToMsgType(env, info[1], "message type", &type) ||
-      !ArgInt(info, 2, "maxBytes", 0, kMaxPayload, &max_bytes) || !ArgInt(info, 3, "flags", 0, INT_MAX, &flags) ||
-      !ArgInt(info, 5, "offset", 0, INT64_MAX, &offset) || !ArgInt(info, 6, "maxCount", 1, kMaxBatch, &max_count)) {
-    return env.Undefined();
-  }
-  if (!info[4].IsArrayBuffer()) {
-    Napi::TypeError::New(env, "target must be an ArrayBuffer").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  AddonState* state = AddonState::Of(env);
-  if (state->batch_slots == nullptr) {
-    Napi::Error::New(env, "bindBatchSlots() was not called").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  void* target_data = nullptr;
-  size_t target_length = 0;
-  napi_get_arraybuffer_info(env, info[4], &target_data, &target_length);
-  const uint64_t room = sizeof(long) + static_cast<uint64_t>(max_bytes);
-  if (offset % kSlotAlign != 0 || static_cast<uint64_t>(offset) + room > target_length) {
-    Napi::RangeError::New(env, "target has no room for maxBytes at offset (or offset is not aligned)")
-        .ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  uint64_t at = static_cast<uint64_t>(offset);
-  int64_t count = 0;
-  while (count < max_count && at + room <= target_length) {
-    char* raw = static_cast<char*>(target_data) + at;
-    ssize_t received = msgrcv(static_cast<int>(id), raw, static_cast<size_t>(max_bytes), type,
-                              static_cast<int>(flags) | IPC_NOWAIT);
-    if (received < 0) {
-      int err = errno;
-      if (err != ENOMSG && count == 0) {
-        ThrowErrno(env, err, "msgrcv");
-        return env.Undefined();
-      }
-      break;
+napi_value TryReceive(napi_env env, napi_callback_info info) {
+  return Guarded(env, [&]() -> napi_value {
+    size_t argc = 2;
+    napi_value argv[2];
+    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+    if (argc < 2) {
+      napi_throw_type_error(env, nullptr, "tryReceive(type, target)");
+      return nullptr;
     }
-    long got;
-    std::memcpy(&got, raw, sizeof got);
-    double as_double = static_cast<double>(got);
-    bool exact = as_double >= -9007199254740991.0 && as_double <= 9007199254740991.0;
-    state->batch_slots[2 * count] = static_cast<double>(received);
-    state->batch_slots[2 * count + 1] = exact ? as_double : std::nan("");
-    if (!exact) state->big_type_slots[count] = got;
-    at += (sizeof(long) + static_cast<uint64_t>(received) + kSlotAlign - 1) & ~static_cast<uint64_t>(kSlotAlign - 1);
-    ++count;
-  }
-  return Napi::Number::New(env, static_cast<double>(count));
+    AddonState* state = BoundState(env);
+    if (state == nullptr) return nullptr;
+    const double* args = state->call_args;
+    int64_t id, max_bytes, flags, offset, max_count;
+    long type;
+    if (!CheckedIntArg(env, args[kArgId], "id", 0, kMaxId, &id) ||
+        !RawToMsgType(env, argv[0], "message type", &type) ||
+        !CheckedIntArg(env, args[kArgMaxBytes], "maxBytes", 0, kMaxPayload, &max_bytes) ||
+        !CheckedIntArg(env, args[kArgFlags], "flags", 0, INT_MAX, &flags) ||
+        !CheckedIntArg(env, args[kArgOffset], "offset", 0, INT64_MAX, &offset) ||
+        !CheckedIntArg(env, args[kArgMaxCount], "maxCount", 1, kMaxBatch, &max_count)) {
+      return nullptr;
+    }
+    // A detached ArrayBuffer reports no data and length 0, and so has no room.
+    void* target_data = nullptr;
+    size_t target_length = 0;
+    if (napi_get_arraybuffer_info(env, argv[1], &target_data, &target_length) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "target must be an ArrayBuffer");
+      return nullptr;
+    }
+    const uint64_t room = sizeof(long) + static_cast<uint64_t>(max_bytes);
+    if (offset % kSlotAlign != 0 || static_cast<uint64_t>(offset) + room > target_length) {
+      napi_throw_range_error(env, nullptr, "target has no room for maxBytes at offset (or offset is not aligned)");
+      return nullptr;
+    }
+    uint64_t at = static_cast<uint64_t>(offset);
+    int64_t count = 0;
+    while (count < max_count && at + room <= target_length) {
+      char* raw = static_cast<char*>(target_data) + at;
+      ssize_t received =
+          MsgrcvNowait(static_cast<int>(id), raw, static_cast<size_t>(max_bytes), type, static_cast<int>(flags));
+      if (received < 0) {
+        int err = errno;
+        if (err != ENOMSG && count == 0) {
+          ThrowErrno(Napi::Env(env), err, "msgrcv");
+          return nullptr;
+        }
+        break;
+      }
+      long got;
+      std::memcpy(&got, raw, sizeof got);
+      ReportInSlots(state, count, received, got);
+      at += (sizeof(long) + static_cast<uint64_t>(received) + kSlotAlign - 1) & ~static_cast<uint64_t>(kSlotAlign - 1);
+      ++count;
+    }
+    return Count(env, count);
+  });
 }
 
-// bindBatchSlots(Float64Array(2 * kMaxBatch), BigInt64Array(kMaxBatch))
-Napi::Value BindBatchSlots(const Napi::CallbackInfo& info) {
+// tryReceiveInto(type, target: Uint8Array), with the call arguments id,
+// maxBytes and flags -> 1 when a message was taken into `target` (at most maxBytes and target.length bytes: a
+// longer one gives E2BIG and stays queued, unless MSG_NOERROR), 0 when none
+// matches. Its length and type go to batch slot 0.
+napi_value TryReceiveInto(napi_env env, napi_callback_info info) {
+  return Guarded(env, [&]() -> napi_value {
+    size_t argc = 2;
+    napi_value argv[2];
+    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+    if (argc < 2) {
+      napi_throw_type_error(env, nullptr, "tryReceiveInto(type, target)");
+      return nullptr;
+    }
+    AddonState* state = BoundState(env);
+    if (state == nullptr) return nullptr;
+    const double* args = state->call_args;
+    int64_t id, max_bytes, flags;
+    long type;
+    void* target;
+    size_t capacity;
+    if (!CheckedIntArg(env, args[kArgId], "id", 0, kMaxId, &id) ||
+        !RawToMsgType(env, argv[0], "message type", &type) ||
+        !CheckedIntArg(env, args[kArgMaxBytes], "maxBytes", 0, kMaxPayload, &max_bytes) ||
+        !CheckedIntArg(env, args[kArgFlags], "flags", 0, INT_MAX, &flags) ||
+        !RawBytesArg(env, argv[1], "target", &target, &capacity)) {
+      return nullptr;
+    }
+    size_t size = std::min(capacity, static_cast<size_t>(max_bytes));
+    // msgrcv(2) writes the long type before the payload, so the message lands in
+    // the scratch buffer and only its payload is copied to `target`.
+    state->scratch.EnsurePayload(size);
+    ssize_t received =
+        MsgrcvNowait(static_cast<int>(id), state->scratch.raw(), size, type, static_cast<int>(flags));
+    if (received < 0) {
+      int err = errno;
+      if (err == ENOMSG) return Count(env, 0);
+      ThrowErrno(Napi::Env(env), err, "msgrcv");
+      return nullptr;
+    }
+    if (received > 0) std::memcpy(target, state->scratch.payload(), static_cast<size_t>(received));
+    ReportInSlots(state, 0, received, state->scratch.type());
+    return Count(env, 1);
+  });
+}
+
+// bindSlots(callArgs: Float64Array(kCallArgCount), batchSlots: Float64Array(2 * kMaxBatch),
+//           bigTypeSlots: BigInt64Array(kMaxBatch))
+Napi::Value BindSlots(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsTypedArray() ||
-      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_bigint64_array ||
-      info[0].As<Napi::TypedArray>().ElementLength() < 2 * kMaxBatch ||
-      info[1].As<Napi::TypedArray>().ElementLength() < kMaxBatch) {
-    Napi::TypeError::New(env, "bindBatchSlots expects a Float64Array(2 * " + std::to_string(kMaxBatch) +
-                                  ") and a BigInt64Array(" + std::to_string(kMaxBatch) + ")")
+  auto is = [&info](size_t i, napi_typedarray_type type, size_t length) {
+    return i < info.Length() && info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type &&
+           info[i].As<Napi::TypedArray>().ElementLength() >= length;
+  };
+  if (!is(0, napi_float64_array, kCallArgCount) || !is(1, napi_float64_array, 2 * kMaxBatch) ||
+      !is(2, napi_bigint64_array, kMaxBatch)) {
+    Napi::TypeError::New(env, "bindSlots expects a Float64Array(" + std::to_string(kCallArgCount) +
+                                  "), a Float64Array(2 * " + std::to_string(kMaxBatch) + ") and a BigInt64Array(" +
+                                  std::to_string(kMaxBatch) + ")")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
   AddonState* state = AddonState::Of(env);
-  Napi::Float64Array slots = info[0].As<Napi::Float64Array>();
-  Napi::BigInt64Array big_slots = info[1].As<Napi::BigInt64Array>();
+  Napi::Float64Array call_args = info[0].As<Napi::Float64Array>();
+  Napi::Float64Array slots = info[1].As<Napi::Float64Array>();
+  Napi::BigInt64Array big_slots = info[2].As<Napi::BigInt64Array>();
+  state->call_args_ref = Napi::Persistent(call_args);
   state->batch_slots_ref = Napi::Persistent(slots);
   state->big_type_slots_ref = Napi::Persistent(big_slots);
+  state->call_args = call_args.Data();
   state->batch_slots = slots.Data();
   state->big_type_slots = big_slots.Data();
   return env.Undefined();

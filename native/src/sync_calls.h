@@ -11,13 +11,17 @@ namespace sysvmq {
 // Most messages one tryReceive() call takes.
 constexpr int64_t kMaxBatch = 4096;
 
+// The slots of the call arguments (AddonState::call_args), as binding.ts writes them.
+enum CallArg { kArgId, kArgMaxBytes, kArgFlags, kArgOffset, kArgMaxCount, kCallArgCount };
+
 Napi::Value Msgget(const Napi::CallbackInfo& info);
 Napi::Value Ftok(const Napi::CallbackInfo& info);
-Napi::Value TrySend(const Napi::CallbackInfo& info);
-Napi::Value TryReceive(const Napi::CallbackInfo& info);
+napi_value TrySend(napi_env env, napi_callback_info info);
+napi_value TryReceive(napi_env env, napi_callback_info info);
+napi_value TryReceiveInto(napi_env env, napi_callback_info info);
 Napi::Value Stat(const Napi::CallbackInfo& info);
 Napi::Value Set(const Napi::CallbackInfo& info);
 Napi::Value Remove(const Napi::CallbackInfo& info);
-Napi::Value BindBatchSlots(const Napi::CallbackInfo& info);
+Napi::Value BindSlots(const Napi::CallbackInfo& info);
 
 }  // namespace sysvmq

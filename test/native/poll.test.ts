@@ -1,0 +1,89 @@
+// The event-loop polling that precedes a wait on a thread (pollMicros), and
+// messages() giving back what it took but did not hand out.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { MessageQueue } from '../../native/lib/index.js';
+import { threadsSleepingIn } from '../helpers/proc.js';
+import { createPrivateTestQueue } from '../helpers/queues.js';
+import { BOUND_SCALE, outcome, waitFor, withTimeout } from '../helpers/wait.js';
+
+test('a receive that finds nothing polls from the event loop, with no thread in msgrcv, and takes what comes', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  const baseline = threadsSleepingIn(process.pid, /msgrcv/);
+  // A poll of up to a second; the message is sent from an interval, which runs only
+  // because the poll leaves the event loop free, after the test saw no waiter thread.
+  const receiving = queue.receive({ pollMicros: 1_000_000 });
+  let ticks = 0;
+  let waiting = -1;
+  const interval = setInterval(() => {
+    if (++ticks < 5) return;
+    clearInterval(interval);
+    waiting = threadsSleepingIn(process.pid, /msgrcv/) - baseline;
+    queue.trySend(3, 'polled');
+  }, 1);
+  t.after(() => clearInterval(interval));
+  const message = await withTimeout('the polled receive', receiving, 5000);
+  assert.equal(message.data.toString(), 'polled');
+  assert.equal(waiting, 0, 'no thread was waiting in msgrcv while the receive polled');
+});
+
+test('abort and close() end a receive that is still polling, and take nothing', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  const controller = new AbortController();
+  const aborted = outcome(queue.receive({ pollMicros: 1_000_000, signal: controller.signal }));
+  const batch = outcome(queue.receiveBatch({ pollMicros: 1_000_000, signal: controller.signal }));
+  setTimeout(() => controller.abort(), 10);
+  const [receiveResult, batchResult] = await withTimeout('aborted polls', Promise.all([aborted, batch]), 5000);
+  assert.ok(!receiveResult.ok && (receiveResult.error as Error).name === 'AbortError', 'receive() rejects on abort');
+  assert.ok(batchResult.ok && batchResult.value.length === 0, 'receiveBatch() gives [] on abort');
+
+  const closing = outcome(queue.receive({ pollMicros: 1_000_000 }));
+  const closedAt = performance.now();
+  setImmediate(() => queue.close());
+  const closed = await withTimeout('a closed poll', closing, 5000);
+  assert.ok(!closed.ok && (closed.error as { code?: string }).code === 'ERR_QUEUE_CLOSED');
+  assert.ok(closed.at - closedAt < 100 * BOUND_SCALE, 'close() ends the poll at its next turn');
+  const other = MessageQueue.fromId(queue.id);
+  other.trySend(1, 'later');
+  assert.equal(other.stat().qnum, 1, 'nothing was taken by the cancelled receives');
+});
+
+test('pollMicros 0 waits on a thread at once; a bad pollMicros is a RangeError', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  const receiving = queue.receive({ pollMicros: 0 });
+  setTimeout(() => queue.trySend(1, 'threaded'), 20);
+  assert.equal((await withTimeout('the threaded receive', receiving, 5000)).data.toString(), 'threaded');
+  for (const pollMicros of [-1, Number.NaN, Infinity, 2_000_000]) {
+    await assert.rejects(queue.receive({ pollMicros }), RangeError, `pollMicros ${pollMicros}`);
+  }
+});
+
+test('leaving a messages() loop early puts the messages taken but not handed out back on the queue', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  for (let i = 0; i < 20; i++) queue.trySend(1, String(i));
+  const seen: string[] = [];
+  for await (const message of queue.messages({ batch: 16 })) {
+    seen.push(message.data.toString());
+    if (seen.length === 5) break;
+  }
+  assert.deepEqual(seen, ['0', '1', '2', '3', '4']);
+  await waitFor('the queue to hold the rest', () => queue.stat().qnum === 15);
+  const rest: string[] = [];
+  for (let message = queue.tryReceive(); message; message = queue.tryReceive()) rest.push(message.data.toString());
+  // The four never taken come first; the eleven put back follow, in their order.
+  assert.deepEqual(rest, [16, 17, 18, 19, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map(String));
+});
+
+test('concurrent next() calls on messages() each get their own message, in order', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  const stream = queue.messages({ batch: 2 });
+  const pending = [stream.next(), stream.next(), stream.next()];
+  for (const text of ['a', 'b', 'c']) queue.trySend(1, text);
+  const results = await withTimeout('three messages', Promise.all(pending), 5000);
+  assert.deepEqual(
+    results.map((result) => (result.done ? 'done' : result.value.data.toString())),
+    ['a', 'b', 'c'],
+  );
+  await stream.return?.();
+});
