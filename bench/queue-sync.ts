@@ -1,9 +1,14 @@
 // (a) One process sending and receiving in a loop, without blocking:
-// ours trySend + tryReceive, C msgsnd + msgrcv with IPC_NOWAIT, and (as an
-// extra reference) Python sysv_ipc's send/receive with block=False.
+// ours trySend + tryReceive (a new Buffer per message) and trySend +
+// tryReceiveInto (into one Buffer, as the C loop does), C msgsnd + msgrcv
+// with IPC_NOWAIT, and as further references Python sysv_ipc's send/receive
+// with block=False and the bare Node-API floor (native/floor/): the same two
+// system calls behind the least a Node-API function can do.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
-import { MessageQueue } from '../native/lib/index.js';
+import { MessageQueue, queueLimits } from '../native/lib/index.js';
+import { fromRoot } from '../test/helpers/paths.js';
 import { SYSTEM_PYTHON } from '../test/helpers/tools.js';
 import {
   type BenchOptions,
@@ -14,18 +19,28 @@ import {
   queueReference,
 } from './runner.js';
 
-function nodeLoop(size: number, seconds: number): number {
+interface FloorAddon {
+  send(id: number, data: Uint8Array): number;
+  receive(id: number): number;
+}
+
+const floor = createRequire(import.meta.url)(fromRoot('native/build/Release/napi_floor.node')) as FloorAddon;
+
+/** Pairs per second of `pair(queue, data, into)` over `seconds`, on a private queue. */
+function nodeRate(
+  size: number,
+  seconds: number,
+  pair: (queue: MessageQueue, data: Buffer, into: Buffer) => void,
+): number {
   const queue = MessageQueue.createPrivate();
   const data = Buffer.alloc(size, 'x');
+  const into = Buffer.alloc(queueLimits().msgmax);
   try {
     let count = 0;
     let elapsed = 0;
     const start = performance.now();
     do {
-      for (let i = 0; i < 1024; i++) {
-        if (!queue.trySend(1, data)) throw new Error('queue full');
-        if (queue.tryReceive() === null) throw new Error('queue empty');
-      }
+      for (let i = 0; i < 1024; i++) pair(queue, data, into);
       count += 1024;
       elapsed = (performance.now() - start) / 1000;
     } while (elapsed < seconds);
@@ -33,6 +48,27 @@ function nodeLoop(size: number, seconds: number): number {
   } finally {
     queue.remove();
   }
+}
+
+function nodeLoop(size: number, seconds: number): number {
+  return nodeRate(size, seconds, (queue, data) => {
+    if (!queue.trySend(1, data)) throw new Error('queue full');
+    if (queue.tryReceive() === null) throw new Error('queue empty');
+  });
+}
+
+function nodeIntoLoop(size: number, seconds: number): number {
+  return nodeRate(size, seconds, (queue, data, into) => {
+    if (!queue.trySend(1, data)) throw new Error('queue full');
+    if (queue.tryReceiveInto(into)?.length !== size) throw new Error('queue empty');
+  });
+}
+
+function floorLoop(size: number, seconds: number): number {
+  return nodeRate(size, seconds, (queue, data) => {
+    if (floor.send(queue.id, data) !== 0) throw new Error('queue full');
+    if (floor.receive(queue.id) !== size) throw new Error('queue empty');
+  });
 }
 
 function runJson(command: string, args: string[]): { count: number; seconds: number } {
@@ -80,7 +116,8 @@ export const queueSync: Benchmark = {
   description: 'one process, msgsnd + msgrcv without blocking, in a loop',
   async run(options: BenchOptions): Promise<BenchResult> {
     const seconds = 0.6 * options.scale;
-    nodeLoop(64, 0.2); // warm-up: JIT and the addon's buffers
+    // Warm-up: JIT and the addons' buffers.
+    for (const loop of [nodeLoop, nodeIntoLoop, floorLoop]) loop(64, 0.1);
     const specs: RowSpec[] = [];
     const notes: string[] = [];
     const python = pythonAvailable();
@@ -89,6 +126,19 @@ export const queueSync: Benchmark = {
     for (const size of [64, 4096]) {
       const c = `C msgsnd+msgrcv ${size} B`;
       specs.push({ label: c, unit: 'msg/s', measure: () => cLoop(size, seconds) });
+      specs.push({
+        label: `bare Node-API floor ${size} B`,
+        unit: 'msg/s',
+        against: c,
+        measure: () => floorLoop(size, seconds),
+      });
+      specs.push({
+        label: `ours trySend+tryReceiveInto ${size} B`,
+        unit: 'msg/s',
+        against: c,
+        target: 0.8,
+        measure: () => nodeIntoLoop(size, seconds),
+      });
       specs.push({
         label: `ours trySend+tryReceive ${size} B`,
         unit: 'msg/s',
@@ -106,6 +156,10 @@ export const queueSync: Benchmark = {
       }
     }
     const rows = await measureRows(options, specs);
+    notes.push(
+      'the floor row is what any Node-API binding pays for these two calls: no target above it can be met',
+      "tryReceive() returns a new Buffer per message; tryReceiveInto() reuses the caller's, as the C loop does",
+    );
     return { title: '(a) synchronous send+receive loop, one process', rows, notes };
   },
 };

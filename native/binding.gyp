@@ -17,6 +17,11 @@
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror=return-type", "-O2"],
       "ldflags": ["-pthread"]
+    },
+    {
+      "target_name": "napi_floor",
+      "sources": ["floor/napi_floor.cc"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-O2"]
     }
   ]
 }
