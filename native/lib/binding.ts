@@ -25,7 +25,7 @@ export interface NativeBinding {
   msgget(key: number, flags: number): number;
   ftok(path: string, projId: number): number;
   // The hot calls take their numeric arguments from the call arguments (see below).
-  /** Sends to queue `id`. */
+  /** msgsnd with IPC_NOWAIT to the queue whose id is the call argument ARG_ID. */
   trySend(type: MessageType, data: Uint8Array): boolean;
   /**
    * Takes up to maxCount messages into `target` from `offset` on (each its long type, then the

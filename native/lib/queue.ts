@@ -274,10 +274,11 @@ export class MessageQueue {
 
   /** msgrcv. Waits for a matching message unless `nowait`. */
   async receive(options: ReceiveOptions & WaitOptions = {}): Promise<Message> {
+    const pollMicros = checkPollMicros(options.pollMicros);
     const message = this.tryReceive(options);
     if (message) return message;
     if (options.nowait) throw queueError(ENOMSG, 'msgrcv', this.#context);
-    const messages = await this.#waitForMessages(options, 1, options.signal, true);
+    const messages = await this.#waitForMessages(options, 1, pollMicros, options.signal, true);
     return messages[0] as Message;
   }
 
@@ -292,17 +293,12 @@ export class MessageQueue {
     if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) {
       throw new RangeError(`batch must be an integer from 1 to ${MAX_BATCH}, not ${batch}`);
     }
+    const pollMicros = checkPollMicros(options.pollMicros);
     this.#assertOpen();
-    // One call into the addon takes every message already waiting, up to `batch`.
     const { type, maxBytes, flags } = this.#receiveArguments(options);
-    let taken: Message[];
-    try {
-      taken = receiveNow(this.id, type, maxBytes, flags, batch);
-    } catch (error) {
-      throw asQueueError(error, this.#context);
-    }
+    const taken = this.#takeWaiting(type, maxBytes, flags, batch);
     if (taken.length > 0 || options.signal?.aborted || this.#closed) return taken;
-    return this.#waitForMessages(options, batch, options.signal, false);
+    return this.#waitForMessages(options, batch, pollMicros, options.signal, false);
   }
 
   /**
@@ -320,6 +316,15 @@ export class MessageQueue {
     return this.#closed;
   }
 
+  /** The matching messages already waiting, up to `batch`, in one call into the addon. */
+  #takeWaiting(type: MessageType, maxBytes: number, flags: number, batch: number): Message[] {
+    try {
+      return receiveNow(this.id, type, maxBytes, flags, batch);
+    } catch (error) {
+      throw asQueueError(error, this.#context);
+    }
+  }
+
   #receiveArguments(options: ReceiveOptions): { type: MessageType; maxBytes: number; flags: number } {
     return { type: options.type ?? 0, maxBytes: checkMaxBytes(options.maxBytes), flags: receiveFlags(options) };
   }
@@ -328,13 +333,14 @@ export class MessageQueue {
   async #waitForMessages(
     options: ReceiveOptions,
     batch: number,
+    pollMicros: number,
     signal: AbortSignal | undefined,
     rejectOnCancel: boolean,
   ): Promise<Message[]> {
     signal?.throwIfAborted();
     this.#assertOpen();
     const { type, maxBytes, flags } = this.#receiveArguments(options);
-    const polled = await this.#poll(type, maxBytes, flags, batch, checkPollMicros(options.pollMicros), signal);
+    const polled = await this.#poll(type, maxBytes, flags, batch, pollMicros, signal);
     if (polled.length > 0) return polled;
     if (signal?.aborted || this.#closed) {
       if (!rejectOnCancel) return [];
@@ -356,12 +362,7 @@ export class MessageQueue {
     while (performance.now() < deadline) {
       await nextTurn(this.#keepsProcessAlive);
       if (signal?.aborted || this.#closed) return [];
-      let taken: Message[];
-      try {
-        taken = receiveNow(this.id, type, maxBytes, flags, batch);
-      } catch (error) {
-        throw asQueueError(error, this.#context);
-      }
+      const taken = this.#takeWaiting(type, maxBytes, flags, batch);
       if (taken.length > 0) return taken;
     }
     return [];

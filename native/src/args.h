@@ -5,9 +5,10 @@
 
 #include <napi.h>
 
-#include <cmath>
 #include <cstdint>
 #include <string>
+
+#include "raw_args.h"
 
 namespace sysvmq {
 
@@ -18,28 +19,13 @@ inline bool ArgInt(const Napi::CallbackInfo& info, size_t index, const char* nam
     Napi::TypeError::New(env, std::string(name) + " must be a number").ThrowAsJavaScriptException();
     return false;
   }
-  double value = info[index].As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(value) || std::trunc(value) != value || value < static_cast<double>(min) ||
-      value > static_cast<double>(max)) {
-    Napi::RangeError::New(env, std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
-                                   std::to_string(max))
-        .ThrowAsJavaScriptException();
-    return false;
-  }
-  *out = static_cast<int64_t>(value);
-  return true;
+  return CheckedIntArg(env, info[index].As<Napi::Number>().DoubleValue(), name, min, max, out);
 }
 
 inline bool ArgBytes(const Napi::CallbackInfo& info, size_t index, const char* name, const uint8_t** data,
                      size_t* length) {
-  // One napi_get_typedarray_info call: this is on the path of every trySend().
-  napi_typedarray_type type;
   void* bytes = nullptr;
-  if (index >= info.Length() || !info[index].IsTypedArray() ||
-      napi_get_typedarray_info(info.Env(), info[index], &type, length, &bytes, nullptr, nullptr) != napi_ok ||
-      type != napi_uint8_array) {
-    Napi::TypeError::New(info.Env(), std::string(name) + " must be a Uint8Array or Buffer")
-        .ThrowAsJavaScriptException();
+  if (!RawBytesArg(info.Env(), index < info.Length() ? info[index] : info.Env().Undefined(), name, &bytes, length)) {
     return false;
   }
   *data = static_cast<const uint8_t*>(bytes);

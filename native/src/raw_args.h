@@ -1,7 +1,8 @@
-// Argument readers for the hot synchronous calls (trySend, tryReceive), which
-// are plain Node-API callbacks: one Node-API call per argument, or none for
-// the numbers JavaScript writes to the call arguments, and no wrapper objects. A wrong argument leaves a pending TypeError or RangeError and
-// returns false, as args.h does for the other calls.
+// Argument checks for the hot synchronous calls (trySend, tryReceive,
+// tryReceiveInto), which are plain Node-API callbacks: one Node-API call per
+// passed argument, none for the numbers JavaScript writes to the call
+// arguments, and no wrapper objects. A wrong argument leaves a pending
+// TypeError or RangeError and returns false, as args.h does for the other calls.
 #pragma once
 
 #include <node_api.h>
@@ -12,7 +13,7 @@
 
 namespace sysvmq {
 
-// An integer argument that JavaScript wrote to the call arguments (see addon_state.h).
+// An integer argument, read as a double: from the call arguments (see addon_state.h), or by ArgInt().
 inline bool CheckedIntArg(napi_env env, double number, const char* name, int64_t min, int64_t max, int64_t* out) {
   if (!std::isfinite(number) || std::trunc(number) != number || number < static_cast<double>(min) ||
       number > static_cast<double>(max)) {
@@ -23,16 +24,6 @@ inline bool CheckedIntArg(napi_env env, double number, const char* name, int64_t
   }
   *out = static_cast<int64_t>(number);
   return true;
-}
-
-inline bool RawNumberArg(napi_env env, napi_value value, const char* name, int64_t min, int64_t max,
-                         int64_t* out) {
-  double number;
-  if (napi_get_value_double(env, value, &number) != napi_ok) {
-    napi_throw_type_error(env, nullptr, (std::string(name) + " must be a number").c_str());
-    return false;
-  }
-  return CheckedIntArg(env, number, name, min, max, out);
 }
 
 // The bytes of a Uint8Array (a Buffer included).

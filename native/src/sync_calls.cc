@@ -63,10 +63,10 @@ Napi::Value Ftok(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, key);
 }
 
-// The two calls of every synchronous send and receive are plain Node-API
-// callbacks rather than node-addon-api ones, with one Node-API call per
-// argument: in a send+receive loop the argument handling cost as much as the
-// two system calls themselves.
+// The calls of every synchronous send and receive are plain Node-API callbacks
+// rather than node-addon-api ones, and take their numbers from the call
+// arguments (addon_state.h): in a send+receive loop, node-addon-api's
+// argument handling cost as much as the two system calls themselves.
 
 namespace {
 
@@ -106,32 +106,58 @@ napi_value Guarded(napi_env env, Body body) {
   }
 }
 
+// What every hot call has: (type, one more argument) passed, and the queue id
+// in the call arguments.
+struct HotCall {
+  AddonState* state = nullptr;
+  int id = 0;
+  long type = 0;
+  napi_value argument = nullptr;
+};
+
+bool ReadHotCall(napi_env env, napi_callback_info info, const char* usage, HotCall* call) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 2) {
+    napi_throw_type_error(env, nullptr, usage);
+    return false;
+  }
+  call->state = BoundState(env);
+  int64_t id;
+  if (call->state == nullptr || !CheckedIntArg(env, call->state->call_args[kArgId], "id", 0, kMaxId, &id) ||
+      !RawToMsgType(env, argv[0], "message type", &call->type)) {
+    return false;
+  }
+  call->id = static_cast<int>(id);
+  call->argument = argv[1];
+  return true;
+}
+
+// A receive's maxBytes and flags, from the call arguments.
+bool ReadReceiveLimits(napi_env env, const HotCall& call, int64_t* max_bytes, int64_t* flags) {
+  const double* args = call.state->call_args;
+  return CheckedIntArg(env, args[kArgMaxBytes], "maxBytes", 0, kMaxPayload, max_bytes) &&
+         CheckedIntArg(env, args[kArgFlags], "flags", 0, INT_MAX, flags);
+}
+
 }  // namespace
 
 // trySend(type, data), with the call argument id -> true when sent, false when
 // the queue is full
 napi_value TrySend(napi_env env, napi_callback_info info) {
   return Guarded(env, [&]() -> napi_value {
-    size_t argc = 2;
-    napi_value argv[2];
-    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-    if (argc < 2) {
-      napi_throw_type_error(env, nullptr, "trySend(type, data)");
-      return nullptr;
-    }
-    AddonState* state = BoundState(env);
-    if (state == nullptr) return nullptr;
-    int64_t id;
-    long type;
+    HotCall call;
     void* data;
     size_t length;
-    if (!CheckedIntArg(env, state->call_args[kArgId], "id", 0, kMaxId, &id) ||
-        !RawToMsgType(env, argv[0], "message type", &type) || !RawBytesArg(env, argv[1], "data", &data, &length)) {
+    if (!ReadHotCall(env, info, "trySend(type, data)", &call) ||
+        !RawBytesArg(env, call.argument, "data", &data, &length)) {
       return nullptr;
     }
-    state->scratch.Fill(type, data, length);
+    MsgBuffer& scratch = call.state->scratch;
+    scratch.Fill(call.type, data, length);
     napi_value sent;
-    if (MsgsndNowait(static_cast<int>(id), state->scratch.raw(), length, 0) == 0) {
+    if (MsgsndNowait(call.id, scratch.raw(), length, 0) == 0) {
       napi_get_boolean(env, true, &sent);
       return sent;
     }
@@ -146,40 +172,29 @@ napi_value TrySend(napi_env env, napi_callback_info info) {
 }
 
 // tryReceive(type, target: ArrayBuffer), with the call arguments id, maxBytes,
-// flags, offset and maxCount -> how many messages were taken (0 when none matches). Messages (each its long type,
-// then the payload) are received straight into `target`, the first at `offset`
-// (a multiple of 8), each next one at the following multiple of 8, while there
-// is room for maxBytes more: JavaScript hands out views of them, so there is no
-// allocation and no call per message here. Each message's length and type go to
-// the batch slots (ReportInSlots).
+// flags, offset and maxCount -> how many messages were taken (0 when none
+// matches). Messages (each its long type, then the payload) are received
+// straight into `target`, the first at `offset` (a multiple of 8), each next
+// one at the following multiple of 8, while there is room for maxBytes more:
+// JavaScript hands out views of them, so there is no allocation and no call
+// per message here. Each message's length and type go to the batch slots
+// (ReportInSlots).
 // An error after the first message ends the batch and stays for the next call,
 // which meets it again (the message that gave E2BIG is still queued).
 napi_value TryReceive(napi_env env, napi_callback_info info) {
   return Guarded(env, [&]() -> napi_value {
-    size_t argc = 2;
-    napi_value argv[2];
-    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-    if (argc < 2) {
-      napi_throw_type_error(env, nullptr, "tryReceive(type, target)");
-      return nullptr;
-    }
-    AddonState* state = BoundState(env);
-    if (state == nullptr) return nullptr;
-    const double* args = state->call_args;
-    int64_t id, max_bytes, flags, offset, max_count;
-    long type;
-    if (!CheckedIntArg(env, args[kArgId], "id", 0, kMaxId, &id) ||
-        !RawToMsgType(env, argv[0], "message type", &type) ||
-        !CheckedIntArg(env, args[kArgMaxBytes], "maxBytes", 0, kMaxPayload, &max_bytes) ||
-        !CheckedIntArg(env, args[kArgFlags], "flags", 0, INT_MAX, &flags) ||
-        !CheckedIntArg(env, args[kArgOffset], "offset", 0, INT64_MAX, &offset) ||
-        !CheckedIntArg(env, args[kArgMaxCount], "maxCount", 1, kMaxBatch, &max_count)) {
+    HotCall call;
+    int64_t max_bytes, flags, offset, max_count;
+    if (!ReadHotCall(env, info, "tryReceive(type, target)", &call) ||
+        !ReadReceiveLimits(env, call, &max_bytes, &flags) ||
+        !CheckedIntArg(env, call.state->call_args[kArgOffset], "offset", 0, INT64_MAX, &offset) ||
+        !CheckedIntArg(env, call.state->call_args[kArgMaxCount], "maxCount", 1, kMaxBatch, &max_count)) {
       return nullptr;
     }
     // A detached ArrayBuffer reports no data and length 0, and so has no room.
     void* target_data = nullptr;
     size_t target_length = 0;
-    if (napi_get_arraybuffer_info(env, argv[1], &target_data, &target_length) != napi_ok) {
+    if (napi_get_arraybuffer_info(env, call.argument, &target_data, &target_length) != napi_ok) {
       napi_throw_type_error(env, nullptr, "target must be an ArrayBuffer");
       return nullptr;
     }
@@ -193,7 +208,7 @@ napi_value TryReceive(napi_env env, napi_callback_info info) {
     while (count < max_count && at + room <= target_length) {
       char* raw = static_cast<char*>(target_data) + at;
       ssize_t received =
-          MsgrcvNowait(static_cast<int>(id), raw, static_cast<size_t>(max_bytes), type, static_cast<int>(flags));
+          MsgrcvNowait(call.id, raw, static_cast<size_t>(max_bytes), call.type, static_cast<int>(flags));
       if (received < 0) {
         int err = errno;
         if (err != ENOMSG && count == 0) {
@@ -204,7 +219,7 @@ napi_value TryReceive(napi_env env, napi_callback_info info) {
       }
       long got;
       std::memcpy(&got, raw, sizeof got);
-      ReportInSlots(state, count, received, got);
+      ReportInSlots(call.state, count, received, got);
       at += (sizeof(long) + static_cast<uint64_t>(received) + kSlotAlign - 1) & ~static_cast<uint64_t>(kSlotAlign - 1);
       ++count;
     }
@@ -213,46 +228,35 @@ napi_value TryReceive(napi_env env, napi_callback_info info) {
 }
 
 // tryReceiveInto(type, target: Uint8Array), with the call arguments id,
-// maxBytes and flags -> 1 when a message was taken into `target` (at most maxBytes and target.length bytes: a
-// longer one gives E2BIG and stays queued, unless MSG_NOERROR), 0 when none
-// matches. Its length and type go to batch slot 0.
+// maxBytes and flags -> 1 when a message was taken into `target` (at most
+// maxBytes and target.length bytes: a longer one gives E2BIG and stays queued,
+// unless MSG_NOERROR), 0 when none matches. Its length and type go to batch
+// slot 0.
 napi_value TryReceiveInto(napi_env env, napi_callback_info info) {
   return Guarded(env, [&]() -> napi_value {
-    size_t argc = 2;
-    napi_value argv[2];
-    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-    if (argc < 2) {
-      napi_throw_type_error(env, nullptr, "tryReceiveInto(type, target)");
-      return nullptr;
-    }
-    AddonState* state = BoundState(env);
-    if (state == nullptr) return nullptr;
-    const double* args = state->call_args;
-    int64_t id, max_bytes, flags;
-    long type;
+    HotCall call;
+    int64_t max_bytes, flags;
     void* target;
     size_t capacity;
-    if (!CheckedIntArg(env, args[kArgId], "id", 0, kMaxId, &id) ||
-        !RawToMsgType(env, argv[0], "message type", &type) ||
-        !CheckedIntArg(env, args[kArgMaxBytes], "maxBytes", 0, kMaxPayload, &max_bytes) ||
-        !CheckedIntArg(env, args[kArgFlags], "flags", 0, INT_MAX, &flags) ||
-        !RawBytesArg(env, argv[1], "target", &target, &capacity)) {
+    if (!ReadHotCall(env, info, "tryReceiveInto(type, target)", &call) ||
+        !ReadReceiveLimits(env, call, &max_bytes, &flags) ||
+        !RawBytesArg(env, call.argument, "target", &target, &capacity)) {
       return nullptr;
     }
     size_t size = std::min(capacity, static_cast<size_t>(max_bytes));
     // msgrcv(2) writes the long type before the payload, so the message lands in
     // the scratch buffer and only its payload is copied to `target`.
-    state->scratch.EnsurePayload(size);
-    ssize_t received =
-        MsgrcvNowait(static_cast<int>(id), state->scratch.raw(), size, type, static_cast<int>(flags));
+    MsgBuffer& scratch = call.state->scratch;
+    scratch.EnsurePayload(size);
+    ssize_t received = MsgrcvNowait(call.id, scratch.raw(), size, call.type, static_cast<int>(flags));
     if (received < 0) {
       int err = errno;
       if (err == ENOMSG) return Count(env, 0);
       ThrowErrno(Napi::Env(env), err, "msgrcv");
       return nullptr;
     }
-    if (received > 0) std::memcpy(target, state->scratch.payload(), static_cast<size_t>(received));
-    ReportInSlots(state, 0, received, state->scratch.type());
+    if (received > 0) std::memcpy(target, scratch.payload(), static_cast<size_t>(received));
+    ReportInSlots(call.state, 0, received, scratch.type());
     return Count(env, 1);
   });
 }

@@ -49,14 +49,19 @@ test('abort and close() end a receive that is still polling, and take nothing', 
   assert.equal(other.stat().qnum, 1, 'nothing was taken by the cancelled receives');
 });
 
-test('pollMicros 0 waits on a thread at once; a bad pollMicros is a RangeError', async (t) => {
+test('pollMicros 0 waits on a thread at once; a bad pollMicros is a RangeError, checked before anything is taken', async (t) => {
   const queue = createPrivateTestQueue(t);
+  const baseline = threadsSleepingIn(process.pid, /msgrcv/);
   const receiving = queue.receive({ pollMicros: 0 });
-  setTimeout(() => queue.trySend(1, 'threaded'), 20);
+  await waitFor('a waiter thread in msgrcv', () => threadsSleepingIn(process.pid, /msgrcv/) > baseline);
+  queue.trySend(1, 'threaded');
   assert.equal((await withTimeout('the threaded receive', receiving, 5000)).data.toString(), 'threaded');
+  queue.trySend(1, 'waiting');
   for (const pollMicros of [-1, Number.NaN, Infinity, 2_000_000]) {
-    await assert.rejects(queue.receive({ pollMicros }), RangeError, `pollMicros ${pollMicros}`);
+    await assert.rejects(queue.receive({ pollMicros }), RangeError, `receive pollMicros ${pollMicros}`);
+    await assert.rejects(queue.receiveBatch({ pollMicros }), RangeError, `receiveBatch pollMicros ${pollMicros}`);
   }
+  assert.equal(queue.stat().qnum, 1, 'a refused call takes nothing, even with a message waiting');
 });
 
 test('leaving a messages() loop early puts the messages taken but not handed out back on the queue', async (t) => {
