@@ -7,6 +7,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 
 export class MessageStream implements AsyncIterableIterator<Message> {
   readonly #queue: MessageQueue;
+  readonly #putBack: (message: Message) => Promise<void>;
   readonly #options: StreamOptions;
   readonly #batchSize: number;
   #batch: Message[] = [];
@@ -14,8 +15,10 @@ export class MessageStream implements AsyncIterableIterator<Message> {
   #ended = false;
   #refilling: Promise<void> | undefined;
 
-  constructor(queue: MessageQueue, options: StreamOptions) {
+  /** `putBack` sends a message back to the queue, also once the handle is closed. */
+  constructor(queue: MessageQueue, options: StreamOptions, putBack: (message: Message) => Promise<void>) {
     this.#queue = queue;
+    this.#putBack = putBack;
     this.#options = options;
     this.#batchSize = options.batch ?? 64;
   }
@@ -39,7 +42,7 @@ export class MessageStream implements AsyncIterableIterator<Message> {
     const untaken = this.#batch.slice(this.#next);
     this.#batch = [];
     this.#next = 0;
-    for (const message of untaken) await this.#queue.send(message.type, message.data);
+    for (const message of untaken) await this.#putBack(message);
     return DONE;
   }
 

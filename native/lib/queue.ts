@@ -308,7 +308,13 @@ export class MessageQueue {
    * the messages taken but not yet handed out back on the queue, at its end.
    */
   messages(options: StreamOptions = {}): AsyncIterableIterator<Message> {
-    return new MessageStream(this, options);
+    return new MessageStream(this, options, (message) => this.#putBack(message));
+  }
+
+  /** Sends a message taken but not handed out back to the queue: through another handle once this one is closed. */
+  async #putBack(message: Message): Promise<void> {
+    const handle = this.#closed ? MessageQueue.fromId(this.id) : this;
+    await handle.send(message.type, message.data);
   }
 
   /** close() was called. */

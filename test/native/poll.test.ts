@@ -80,6 +80,23 @@ test('leaving a messages() loop early puts the messages taken but not handed out
   assert.deepEqual(rest, [16, 17, 18, 19, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map(String));
 });
 
+test('leaving messages() early after close() still puts the untaken messages back', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  for (let i = 0; i < 20; i++) queue.trySend(1, String(i));
+  const seen: string[] = [];
+  for await (const message of queue.messages({ batch: 16 })) {
+    seen.push(message.data.toString());
+    if (seen.length === 3) queue.close();
+    if (seen.length === 5) break;
+  }
+  assert.deepEqual(seen, ['0', '1', '2', '3', '4'], 'the batch already taken is still handed out after close()');
+  const other = MessageQueue.fromId(queue.id);
+  assert.equal(other.stat().qnum, 15);
+  const rest: string[] = [];
+  for (let message = other.tryReceive(); message; message = other.tryReceive()) rest.push(message.data.toString());
+  assert.deepEqual(rest, [16, 17, 18, 19, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map(String));
+});
+
 test('concurrent next() calls on messages() each get their own message, in order', async (t) => {
   const queue = createPrivateTestQueue(t);
   const stream = queue.messages({ batch: 2 });
