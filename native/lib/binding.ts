@@ -61,7 +61,8 @@ export interface NativeBinding {
     LONG_MIN: bigint;
     /** Most messages one tryReceive() call takes. */
     MAX_BATCH: number;
-    CALL_ARG_COUNT: number;
+    /** The slot of each call argument in callArgs, and how many there are. */
+    CALL_ARGS: { id: number; maxBytes: number; flags: number; offset: number; maxCount: number; count: number };
   };
 }
 
@@ -91,14 +92,17 @@ const batchSlots = new Float64Array(2 * MAX_BATCH);
 const bigTypeSlots = new BigInt64Array(MAX_BATCH);
 // The numeric arguments of trySend(), tryReceive() and tryReceiveInto(), written
 // here before each call instead of passed: the addon reads them from memory,
-// where converting each passed argument costs a Node-API call. The order is
+// where converting each passed argument costs a Node-API call. The slots are
 // the addon's CallArg (native/src/sync_calls.h).
-const callArgs = new Float64Array(native.constants.CALL_ARG_COUNT);
-const ARG_ID = 0;
-const ARG_MAX_BYTES = 1;
-const ARG_FLAGS = 2;
-const ARG_OFFSET = 3;
-const ARG_MAX_COUNT = 4;
+const {
+  id: ARG_ID,
+  maxBytes: ARG_MAX_BYTES,
+  flags: ARG_FLAGS,
+  offset: ARG_OFFSET,
+  maxCount: ARG_MAX_COUNT,
+  count: CALL_ARG_COUNT,
+} = native.constants.CALL_ARGS;
+const callArgs = new Float64Array(CALL_ARG_COUNT);
 native.bindSlots(callArgs, batchSlots, bigTypeSlots);
 
 // Messages taken without waiting are received straight into a shared slab and

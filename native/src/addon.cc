@@ -53,7 +53,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   constants.Set("MSG_EXCEPT", Napi::Number::New(env, MSG_EXCEPT));
   constants.Set("LONG_BITS", Napi::Number::New(env, static_cast<double>(sizeof(long) * CHAR_BIT)));
   constants.Set("LONG_MAX", Napi::BigInt::New(env, static_cast<int64_t>(LONG_MAX)));
-  constants.Set("CALL_ARG_COUNT", Napi::Number::New(env, kCallArgCount));
+  // Where binding.ts writes each call argument: the one definition is CallArg.
+  Napi::Object call_args = Napi::Object::New(env);
+  call_args.Set("id", Napi::Number::New(env, kArgId));
+  call_args.Set("maxBytes", Napi::Number::New(env, kArgMaxBytes));
+  call_args.Set("flags", Napi::Number::New(env, kArgFlags));
+  call_args.Set("offset", Napi::Number::New(env, kArgOffset));
+  call_args.Set("maxCount", Napi::Number::New(env, kArgMaxCount));
+  call_args.Set("count", Napi::Number::New(env, kCallArgCount));
+  constants.Set("CALL_ARGS", call_args);
   constants.Set("MAX_BATCH", Napi::Number::New(env, static_cast<double>(kMaxBatch)));
   constants.Set("LONG_MIN", Napi::BigInt::New(env, static_cast<int64_t>(LONG_MIN)));
   exports.Set("constants", constants);

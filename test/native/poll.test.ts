@@ -64,37 +64,41 @@ test('pollMicros 0 waits on a thread at once; a bad pollMicros is a RangeError, 
   assert.equal(queue.stat().qnum, 1, 'a refused call takes nothing, even with a message waiting');
 });
 
-test('leaving a messages() loop early puts the messages taken but not handed out back on the queue', async (t) => {
-  const queue = createPrivateTestQueue(t);
+/** Sends "0" to "19", then takes five through messages({ batch: 16 }) and leaves the loop; close() after three if asked. */
+async function takeFiveOfTwenty(queue: MessageQueue, closeAfterThree: boolean): Promise<string[]> {
   for (let i = 0; i < 20; i++) queue.trySend(1, String(i));
   const seen: string[] = [];
   for await (const message of queue.messages({ batch: 16 })) {
     seen.push(message.data.toString());
+    if (closeAfterThree && seen.length === 3) queue.close();
     if (seen.length === 5) break;
   }
-  assert.deepEqual(seen, ['0', '1', '2', '3', '4']);
-  await waitFor('the queue to hold the rest', () => queue.stat().qnum === 15);
-  const rest: string[] = [];
-  for (let message = queue.tryReceive(); message; message = queue.tryReceive()) rest.push(message.data.toString());
-  // The four never taken come first; the eleven put back follow, in their order.
-  assert.deepEqual(rest, [16, 17, 18, 19, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map(String));
+  return seen;
+}
+
+function drain(queue: MessageQueue): string[] {
+  const texts: string[] = [];
+  for (let message = queue.tryReceive(); message; message = queue.tryReceive()) texts.push(message.data.toString());
+  return texts;
+}
+
+// The four never taken come first; the eleven put back follow, in their order.
+const AFTER_PUT_BACK = [16, 17, 18, 19, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map(String);
+
+test('leaving a messages() loop early puts the messages taken but not handed out back on the queue', async (t) => {
+  const queue = createPrivateTestQueue(t);
+  assert.deepEqual(await takeFiveOfTwenty(queue, false), ['0', '1', '2', '3', '4']);
+  assert.equal(queue.stat().qnum, 15, 'the loop ends once the rest is back');
+  assert.deepEqual(drain(queue), AFTER_PUT_BACK);
 });
 
 test('leaving messages() early after close() still puts the untaken messages back', async (t) => {
   const queue = createPrivateTestQueue(t);
-  for (let i = 0; i < 20; i++) queue.trySend(1, String(i));
-  const seen: string[] = [];
-  for await (const message of queue.messages({ batch: 16 })) {
-    seen.push(message.data.toString());
-    if (seen.length === 3) queue.close();
-    if (seen.length === 5) break;
-  }
+  const seen = await takeFiveOfTwenty(queue, true);
   assert.deepEqual(seen, ['0', '1', '2', '3', '4'], 'the batch already taken is still handed out after close()');
   const other = MessageQueue.fromId(queue.id);
   assert.equal(other.stat().qnum, 15);
-  const rest: string[] = [];
-  for (let message = other.tryReceive(); message; message = other.tryReceive()) rest.push(message.data.toString());
-  assert.deepEqual(rest, [16, 17, 18, 19, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map(String));
+  assert.deepEqual(drain(other), AFTER_PUT_BACK);
 });
 
 test('concurrent next() calls on messages() each get their own message, in order', async (t) => {
