@@ -23,6 +23,7 @@ import { type QueueStatus, toQueueStatus } from './status.js';
 const { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, MSG_EXCEPT, MSG_NOERROR } = native.constants;
 const EAGAIN = -os.constants.errno.EAGAIN;
 const ENOMSG = -os.constants.errno.ENOMSG;
+const EIDRM = -os.constants.errno.EIDRM;
 
 export type { MessageType, ReceivedInto };
 
@@ -141,6 +142,24 @@ function toBytes(data: Uint8Array | string): Uint8Array {
   throw new TypeError('message data must be a Buffer, a Uint8Array or a string');
 }
 
+/**
+ * Linux says EIDRM only to a send or receive asleep on a queue when it is
+ * removed; one that comes later (a poll, the next batch, a try*) gets EINVAL
+ * for the same event. A caller must see one error for one event, so EINVAL
+ * from a queue that no longer exists is EIDRM. (msgsnd's other EINVAL, a
+ * message above kernel.msgmax, comes from a queue that still exists.)
+ */
+function removedQueueAsEidrm(error: unknown, id: number, context: string): unknown {
+  if (!(error instanceof QueueError) || error.code !== 'EINVAL') return error;
+  if (error.syscall !== 'msgsnd' && error.syscall !== 'msgrcv') return error;
+  try {
+    native.stat(id);
+    return error;
+  } catch {
+    return queueError(EIDRM, error.syscall, context);
+  }
+}
+
 function closedError(): QueueError {
   return new QueueError('the queue handle was closed', 'ERR_QUEUE_CLOSED', 0, 'close');
 }
@@ -198,6 +217,11 @@ export class MessageQueue {
     return new MessageQueue(id, null);
   }
 
+  /** A send's or receive's error as the caller should see it (see removedQueueAsEidrm). */
+  #transferError(error: unknown): unknown {
+    return removedQueueAsEidrm(asQueueError(error, this.#context), this.id, this.#context);
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw closedError();
   }
@@ -211,7 +235,7 @@ export class MessageQueue {
     try {
       return sendNow(this.id, type, bytes);
     } catch (error) {
-      throw asQueueError(error, this.#context);
+      throw this.#transferError(error);
     }
   }
 
@@ -228,7 +252,7 @@ export class MessageQueue {
           this.#finish(jobId, options.signal, onAbort);
           if (errno === 0 && !cancelled) resolve();
           else if (cancelled) reject(cancelledBy === 'close' ? closedError() : abortError(options.signal!));
-          else reject(queueError(errno, 'msgsnd', this.#context));
+          else reject(this.#transferError(queueError(errno, 'msgsnd', this.#context)));
         }),
       );
       const onAbort = (): void => void native.cancel(jobId);
@@ -249,7 +273,7 @@ export class MessageQueue {
     try {
       return receiveOneNow(this.id, type, maxBytes, flags);
     } catch (error) {
-      throw asQueueError(error, this.#context);
+      throw this.#transferError(error);
     }
   }
 
@@ -268,7 +292,7 @@ export class MessageQueue {
     try {
       return receiveIntoNow(this.id, type, maxBytes, flags, target);
     } catch (error) {
-      throw asQueueError(error, this.#context);
+      throw this.#transferError(error);
     }
   }
 
@@ -327,7 +351,7 @@ export class MessageQueue {
     try {
       return receiveNow(this.id, type, maxBytes, flags, batch);
     } catch (error) {
-      throw asQueueError(error, this.#context);
+      throw this.#transferError(error);
     }
   }
 
@@ -390,7 +414,7 @@ export class MessageQueue {
           if (messages.length > 0) resolve(messages);
           else if (cancelled && !rejectOnCancel) resolve([]);
           else if (cancelled) reject(cancelledBy === 'close' ? closedError() : abortError(signal!));
-          else reject(queueError(errno, 'msgrcv', this.#context));
+          else reject(this.#transferError(queueError(errno, 'msgrcv', this.#context)));
         }),
       );
       const onAbort = (): void => void native.cancel(jobId);

@@ -2,6 +2,7 @@
 // errno and syscall, and arguments that would do something else than asked
 // (key 0, a mode beyond 0o777) are refused before any system call.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { test } from 'node:test';
 
@@ -70,15 +71,82 @@ test('a full queue: send with nowait fails with EAGAIN, trySend returns false', 
   assert.equal(queue.stat().qnum, 4);
 });
 
-test('a queue that is gone: EINVAL from every call, with the queue named', async (t) => {
+test('a queue that is gone: EIDRM from every send and receive, EINVAL from msgctl, with the queue named', async (t) => {
   const queue = createPrivateTestQueue(t);
   queue.remove();
-  const byId = new RegExp(`queue id ${queue.id}`);
-  assert.throws(() => queue.trySend(1, 'x'), queueError('EINVAL', 'msgsnd', byId));
-  assert.throws(() => queue.tryReceive(), queueError('EINVAL', 'msgrcv', byId));
-  assert.throws(() => queue.stat(), queueError('EINVAL', 'msgctl', byId));
+  const byId = new RegExp(`queue id ${queue.id}.*the queue was removed`);
+  assert.throws(() => queue.trySend(1, 'x'), queueError('EIDRM', 'msgsnd', byId));
+  assert.throws(() => queue.tryReceive(), queueError('EIDRM', 'msgrcv', byId));
+  assert.throws(() => queue.tryReceiveInto(Buffer.alloc(8)), queueError('EIDRM', 'msgrcv', byId));
+  await assert.rejects(queue.receiveBatch(), queueError('EIDRM', 'msgrcv', byId));
+  await assert.rejects(queue.receive(), queueError('EIDRM', 'msgrcv'));
+  await assert.rejects(queue.send(1, 'x'), queueError('EIDRM', 'msgsnd'));
+  assert.throws(() => queue.stat(), queueError('EINVAL', 'msgctl', new RegExp(`queue id ${queue.id}.*does not exist`)));
   assert.throws(() => queue.remove(), queueError('EINVAL', 'msgctl'));
-  await assert.rejects(queue.receive(), queueError('EINVAL', 'msgrcv'));
+});
+
+test('removed while a receive polls (pollMicros 1 s, ipcrm -q run synchronously): EIDRM', async (t) => {
+  requireCommand('ipcrm', 'util-linux', ['-V']);
+  for (let round = 0; round < 5; round++) {
+    const queue = createTestQueue(t);
+    const pending = outcome(queue.receive({ pollMicros: 1_000_000 }));
+    assert.ok(await isPending(pending), 'the receive must be polling');
+    // Blocks the event loop, so the removal lands between two polls.
+    execFileSync('ipcrm', ['-q', String(queue.id)]);
+    const result = await withTimeout('the polling receive to fail', pending, 5000);
+    assert.equal(result.ok, false, `round ${round}: the receive must fail`);
+    if (!result.ok) queueError('EIDRM', 'msgrcv', /the queue was removed/)(result.error);
+  }
+});
+
+test('removed while messages() is between batches: the loop ends with EIDRM', async (t) => {
+  requireCommand('ipcrm', 'util-linux', ['-V']);
+  const queue = createTestQueue(t);
+  for (let i = 0; i < 3; i++) queue.trySend(1, `m${i}`);
+  const seen: string[] = [];
+  const loop = outcome(
+    (async () => {
+      for await (const message of queue.messages({ batch: 1, pollMicros: 1_000_000 })) {
+        seen.push(message.data.toString());
+        if (seen.length === 3) execFileSync('ipcrm', ['-q', String(queue.id)]);
+      }
+    })(),
+  );
+  const result = await withTimeout('the stream to fail', loop, 5000);
+  assert.deepEqual(seen, ['m0', 'm1', 'm2']);
+  assert.equal(result.ok, false);
+  if (!result.ok) queueError('EIDRM', 'msgrcv', /the queue was removed/)(result.error);
+});
+
+test('removed by another process during a busy stream: EIDRM in every round, whatever the phase', async (t) => {
+  requireCommand('ipcrm', 'util-linux', ['-V']);
+  const codes: string[] = [];
+  for (let round = 0; round < 10; round++) {
+    const queue = createTestQueue(t);
+    // A producer in another process keeps the stream busy until the queue is gone.
+    const producer = spawnChild(
+      t,
+      ...nodeScript(
+        `import { MessageQueue } from ${JSON.stringify(nativeLibUrl)};
+         const q = MessageQueue.fromId(Number(process.argv[1]));
+         for (;;) { try { await q.send(1, 'x'); } catch { break; } }`,
+        [String(queue.id)],
+      ),
+    );
+    let taken = 0;
+    const loop = outcome(
+      (async () => {
+        for await (const message of queue.messages()) {
+          taken += message.data.length;
+          if (taken === 2000) void runOk('ipcrm', ['-q', String(queue.id)]);
+        }
+      })(),
+    );
+    const result = await withTimeout(`round ${round}: the stream to fail`, loop, 20_000);
+    codes.push(result.ok ? 'ended without an error' : String((result.error as { code?: string }).code));
+    await producer.wait(10_000);
+  }
+  assert.deepEqual(codes, Array<string>(10).fill('EIDRM'));
 });
 
 test('another user (nobody) gets EACCES on a 0600 queue of root, and EPERM removing it', async (t) => {
@@ -145,7 +213,7 @@ test('a receive blocked when another process removes the queue (ipcrm -q) fails 
   await runOk('ipcrm', ['-q', String(queue.id)]);
   const result = await withTimeout('the blocked receive to fail', pending, 5000);
   assert.equal(result.ok, false);
-  if (!result.ok) queueError('EIDRM', 'msgrcv', /removed while the receive was waiting/)(result.error);
+  if (!result.ok) queueError('EIDRM', 'msgrcv', /the queue was removed/)(result.error);
 });
 
 test('a send blocked on a full queue when another process removes it fails with EIDRM', async (t) => {
@@ -158,7 +226,7 @@ test('a send blocked on a full queue when another process removes it fails with 
   await runOk('ipcrm', ['-q', String(queue.id)]);
   const result = await withTimeout('the blocked send to fail', pending, 5000);
   assert.equal(result.ok, false);
-  if (!result.ok) queueError('EIDRM', 'msgsnd', /removed while the send was waiting/)(result.error);
+  if (!result.ok) queueError('EIDRM', 'msgsnd', /the queue was removed/)(result.error);
 });
 
 test('mode defaults to 0600; modes beyond 0777 or negative are refused', (t) => {
