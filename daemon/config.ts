@@ -113,12 +113,18 @@ function parseSeconds(option: Option, value: string): number {
   return seconds;
 }
 
-export function defaultStateFile(env: NodeJS.ProcessEnv): string {
+/**
+ * The state file when none is given. A simulated LED gets a file of its own
+ * (`sim-state.json`), in the user's own state directory unless systemd gives
+ * one: a demo run as root must never change what the real service restores.
+ */
+export function defaultStateFile(env: NodeJS.ProcessEnv, backend: BackendChoice): string {
+  const name = backend === 'sim' ? 'sim-state.json' : 'state.json';
   const stateDirectory = env.STATE_DIRECTORY?.split(':')[0];
-  if (stateDirectory) return path.join(stateDirectory, 'state.json');
-  if (process.getuid?.() === 0) return '/var/lib/ledd/state.json';
+  if (stateDirectory) return path.join(stateDirectory, name);
+  if (process.getuid?.() === 0 && backend !== 'sim') return '/var/lib/ledd/state.json';
   const base = env.XDG_STATE_HOME || path.join(os.homedir(), '.local/state');
-  return path.join(base, 'ledd/state.json');
+  return path.join(base, 'ledd', name);
 }
 
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
@@ -158,11 +164,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   const stateFileText = raw(options.stateFile);
 
+  const backend = read(options.backend, (value) => oneOf<BackendChoice>(options.backend, value, BACKEND_CHOICES), 'auto');
+
   const config: Config = {
     key,
     mode: read(options.mode, (value) => parseMode(options.mode, value), 0o660),
     gid: read(options.group, (value): number | undefined => parseGroup(options.group, value), undefined),
-    backend: read(options.backend, (value) => oneOf<BackendChoice>(options.backend, value, BACKEND_CHOICES), 'auto'),
+    backend,
     chip,
     line: read(options.line, (value): string | number => parseLine(options.line, value, chip), 'GPIO17'),
     activeLow: flags.switches.has(options.activeLow.flag) || /^(1|true|yes)$/i.test(activeLowText ?? ''),
@@ -178,7 +186,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     ),
     stateFile:
       stateFileText === undefined
-        ? defaultStateFile(env)
+        ? defaultStateFile(env, backend)
         : stateFileText === 'none'
           ? null
           : path.resolve(stateFileText),

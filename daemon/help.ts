@@ -39,7 +39,9 @@ LED:
   --state-file PATH      where the last commanded state is kept, or "none"
                          [LEDD_STATE_FILE, default $STATE_DIRECTORY/state.json,
                          /var/lib/ledd/state.json for root, else
-                         ~/.local/state/ledd/state.json]
+                         ~/.local/state/ledd/state.json; with --backend sim
+                         sim-state.json in $STATE_DIRECTORY, else always
+                         ~/.local/state/ledd/sim-state.json, root included]
 
 Running:
   --log-level LEVEL      fatal, error, warn, info, debug, trace
