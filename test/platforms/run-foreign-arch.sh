@@ -102,19 +102,9 @@ check_prerequisites() {
 	[[ -f $host_npm/bin/npm-cli.js && -f $host_npm/package.json ]] ||
 		die "npm not found (the npm that came with Node.js 20 is copied into the root)" 2
 	((${#missing[@]} == 0)) || die "missing packages; install them with: apt-get install -y ${!missing[*]}" 2
-	# binfmt_misc runs the root's programs under qemu-user.
-	if [[ ! -e /proc/sys/fs/binfmt_misc/status ]]; then
-		mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc ||
-			die "binfmt_misc is not mounted and cannot be (mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc)" 2
-	fi
-	if [[ ! -e /proc/sys/fs/binfmt_misc/qemu-$qemu_arch ]] ||
-		! grep -qx enabled "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch"; then
-		update-binfmts --enable "qemu-$qemu_arch" >/dev/null 2>&1 ||
-			die "update-binfmts --enable qemu-$qemu_arch failed (packages qemu-user-static and binfmt-support)" 2
-	fi
-	# The F flag loads the interpreter now, so it works inside a chroot without a copy.
-	grep -q '^flags: .*F' "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ||
-		die "binfmt entry qemu-$qemu_arch lacks the F flag (Debian's qemu-user-static sets it)" 2
+	# binfmt_misc runs the root's programs under qemu-user (the other architecture's run may set it up at the same time).
+	local error
+	error=$(bash "$here/binfmt-setup.sh" "$qemu_arch" 2>&1) || die "${error#binfmt-setup: error: }" 2
 	arch-test "$arch" >/dev/null 2>&1 || die "arch-test says $arch programs do not run here: $(arch-test "$arch" 2>&1)" 2
 }
 
