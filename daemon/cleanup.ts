@@ -1,8 +1,9 @@
-// `ledd --cleanup`: what systemd runs after the daemon stopped (ExecStopPost=,
-// and ledd-cleanup.service on failure). When systemd is about to restart ledd
-// it leaves the queue (with any pending commands) and the LED to the new
-// daemon; otherwise it removes the queue and drives the LED to its exit state,
-// so that a crash or kill -9 does not leave either behind.
+// `ledd --cleanup`: what systemd runs after the daemon stopped (ledd.service's
+// ExecStopPost=, and ledd-cleanup.service's ExecStop= once ledd.service is down
+// with no restart to come). When systemd is about to restart ledd it leaves the
+// queue (with any pending commands) and the LED to the new daemon; otherwise it
+// removes the queue and drives the LED to its exit state, so that a crash or
+// kill -9 does not leave either behind.
 import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
 import type { Config } from './config.js';
 import { DaemonExit } from './exit-codes.js';
@@ -15,8 +16,10 @@ export const NO_RESTART_EXIT_STATUSES = [DaemonExit.usage, DaemonExit.queue, Dae
 /**
  * With Restart=on-failure, systemd restarts after any result but "success",
  * unless the exit status is one of RestartPreventExitStatus=. ($SERVICE_RESULT,
- * $EXIT_CODE and $EXIT_STATUS are set for ExecStopPost=.) When the start limit
- * then refuses the restart, OnFailure= runs the clean-up without them.
+ * $EXIT_CODE and $EXIT_STATUS are set for ExecStopPost=.) When no restart
+ * comes after all (the start limit, Restart=no, a stop during the restart
+ * delay), ledd-cleanup.service's ExecStop= runs the clean-up, with its own
+ * result: success.
  */
 export function restartExpected(env: NodeJS.ProcessEnv): boolean {
   const result = env.SERVICE_RESULT;

@@ -164,7 +164,11 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   const stateFileText = raw(options.stateFile);
 
-  const backend = read(options.backend, (value) => oneOf<BackendChoice>(options.backend, value, BACKEND_CHOICES), 'auto');
+  const backend = read(
+    options.backend,
+    (value) => oneOf<BackendChoice>(options.backend, value, BACKEND_CHOICES),
+    'auto',
+  );
 
   const config: Config = {
     key,

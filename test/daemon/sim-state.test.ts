@@ -35,10 +35,11 @@ test('the default state file: sim-state.json per user for --backend sim, state.j
 test("ledd --backend sim with no --state-file, as `npm start` runs it: the user's sim-state.json, restored at the next start", async (t) => {
   const home = tempDir(t);
   const before = productionState();
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-  for (const name of ['XDG_STATE_HOME', 'STATE_DIRECTORY', 'LEDD_STATE_FILE', 'NOTIFY_SOCKET', 'JOURNAL_STREAM']) {
-    delete env[name];
-  }
+  const unset = new Set(['XDG_STATE_HOME', 'STATE_DIRECTORY', 'LEDD_STATE_FILE', 'NOTIFY_SOCKET', 'JOURNAL_STREAM']);
+  const env: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset.has(name))),
+    HOME: home,
+  };
   const key = randomKey();
   const start = async (): Promise<void> => {
     const child = spawnChild(

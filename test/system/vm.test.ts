@@ -11,11 +11,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 import { fromRoot, testBuildDir } from '../helpers/paths.js';
 import { type ChildResult, runChild, runOk } from '../helpers/process.js';
 import { requireCommand, requirePythonModule } from '../helpers/tools.js';
+import { LEFTOVERS, plantLeftovers } from './host-leftovers.js';
 
 const here = fromRoot('test', 'system');
 const scenario = path.join(here, 'guest', 'ledd-system.sh');
@@ -253,6 +254,9 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     async () => {
       // Never judge an earlier run's results.
       rmSync(outDir, { recursive: true, force: true });
+      // The guest must start from a known state whatever the host holds.
+      const restoreHost = plantLeftovers();
+      after(restoreHost);
       const started = performance.now();
       const result = await runChild(
         'bash',
@@ -283,6 +287,16 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     const item = new Item(['setup.', 'end']);
     item.equal('run-vm.sh exit code (0: the scenario ran to its end)', stage?.result.code, 0);
     item.is('end', 'ok', 'the scenario reached its end');
+    item.done();
+  });
+
+  test("the guest starts from a known state: the host's planted leftovers are not there", () => {
+    const item = new Item(['setup.leftovers']);
+    item.is(
+      'setup.leftovers',
+      'none',
+      `leftovers seen by the guest (planted on the host: ${Object.keys(LEFTOVERS).join(', ')})`,
+    );
     item.done();
   });
 
@@ -526,6 +540,37 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.done();
   });
 
+  test('11. kill -9 with commands pending: restarted on the same queue, the pending commands carried out', () => {
+    const item = new Item(['i11.start', 'i11.on.', 'i11.queue_', 'i11.client', 'i11.after', 'i11.status']);
+    item.is('i11.start.rc', '0', 'systemctl start exit code');
+    item.is('i11.on.sim', '1', 'LED ON before the kill (the state file says ON)');
+    const pending = /qnum=(\d+)/.exec(item.fact('i11.queue_pending'));
+    item.ok('commands pending at the kill', Number(pending?.[1]) >= 2, item.fact('i11.queue_pending'));
+    expectRunning(item, 'i11.after');
+    const id = (fact: string): string | undefined => /id=(\d+)/.exec(item.fact(fact))?.[1];
+    item.ok('the same queue', id('i11.queue_start') !== undefined && id('i11.queue_start') === id('i11.queue_after'));
+    item.match('the queue is empty afterwards', item.fact('i11.queue_after'), /qnum=0\b/);
+    const status = parseStatus(item, 'i11.status.out');
+    item.equal('ledctl status: the last pending command (OFF) was carried out', status?.led, 'off');
+    item.is('i11.after.sim', '0', 'sim_gpio17/value: OFF (restored ON, then the pending commands)');
+    item.done();
+  });
+
+  test('12. kill -9, then systemctl stop within the restart delay: inactive, no queue, LED off, no restart', () => {
+    const item = new Item(['i11.on2', 'i11.stop', 'i11.stopped', 'i11.cleanup', 'i11.queue', 'i11.sim', 'i11.later']);
+    item.is('i11.on2.sim', '1', 'LED ON before the kill');
+    item.is('i11.stop_in', 'auto-restart', 'the stop came during the restart delay');
+    item.is('i11.stop.rc', '0', 'systemctl stop exit code');
+    item.is('i11.stopped.ActiveState', 'inactive');
+    item.is('i11.queue', 'none', 'no queue under key 1234');
+    item.is('i11.sim', '0', 'the line is low');
+    item.is('i11.cleanup.ActiveState', 'inactive', 'ledd-cleanup.service stopped');
+    item.is('i11.cleanup.Result', 'success', 'ledd-cleanup.service result');
+    item.is('i11.later.ActiveState', 'inactive', 'still inactive past the restart delay');
+    item.equal('not restarted', item.fact('i11.later.NRestarts'), item.fact('i11.stopped.NRestarts'));
+    item.done();
+  });
+
   test('a crash that is not restarted (Restart=no drop-in, kill -9): the clean-up removes the queue, LED off', () => {
     const item = new Item(['crash.']);
     item.is('crash.start.rc', '0', 'systemctl start exit code');
@@ -534,8 +579,8 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.is('crash.after.Result', 'signal');
     item.is('crash.after.ExecMainStatus', '9', 'killed by signal 9');
     item.equal('not restarted', item.fact('crash.after.NRestarts'), item.fact('crash.start.after.NRestarts'));
-    item.is('crash.cleanup.Result', 'success', 'ledd-cleanup.service (OnFailure=) result');
-    item.is('crash.cleanup.ExecMainStatus', '0', 'ledd-cleanup.service exit status');
+    item.is('crash.cleanup.ActiveState', 'inactive', 'ledd-cleanup.service stopped (StopWhenUnneeded=)');
+    item.is('crash.cleanup.Result', 'success', 'ledd-cleanup.service result (its ExecStop= succeeded)');
     item.is('crash.queue', 'none', 'no queue under key 1234');
     item.is('crash.sim', '0', 'the line is low');
     const cleanup = journal()

@@ -59,6 +59,27 @@ mount_overlay_root() {
 	rm -f "$newroot/.dockerenv" "$newroot/run/.containerenv"
 }
 
+# The guest sees the host's files (or a cached root's): whatever ledd left
+# there (an install, its state, its configuration, its users) is removed from
+# the overlay, so every scenario starts from a machine that never had ledd.
+forget_ledd() {
+	local path name file
+	for path in /var/lib/ledd /var/lib/private/ledd /etc/default/ledd /etc/default/ledd-mqtt /opt/ledd \
+		/usr/local/bin/ledd /usr/local/bin/ledctl /usr/local/bin/ledd-mqtt /etc/sysusers.d/ledd.conf \
+		/etc/udev/rules.d/60-ledd-gpio.rules; do
+		rm -rf "${newroot:?}$path"
+	done
+	rm -rf "$newroot"/etc/systemd/system/ledd*.service "$newroot"/etc/systemd/system/ledd*.service.d \
+		"$newroot"/etc/systemd/system/*.wants/ledd*.service
+	# The scenarios create these users and groups themselves, as a fresh Raspberry Pi OS would have them.
+	for file in passwd shadow group gshadow; do
+		[[ -f $newroot/etc/$file ]] || continue
+		for name in ledd gpio ledd-outsider ledd-member; do
+			sed -i "/^$name:/d" "$newroot/etc/$file"
+		done
+	done
+}
+
 # Environment every scenario gets (sourced by run-scenario.sh).
 write_env() {
 	local mode=$1 scenario=$2 gpio_env=$3 line
@@ -132,6 +153,7 @@ main() {
 	say "mode=$mode scenario=$scenario"
 	gpio_env=$("$guest_dir/gpio-sim.sh")
 	mount_overlay_root
+	forget_ledd
 	write_env "$mode" "$scenario" "$gpio_env"
 	case $mode in
 	systemd)
