@@ -1,8 +1,8 @@
 // ledctl's command line.
 import { KEY_FORMS, parseKey } from '../native/lib/key.js';
-import { parseFlags } from '../daemon/cli/flags.js';
-import { DEFAULT_KEY } from '../daemon/protocol/constants.js';
-import type { Verb } from '../daemon/protocol/request.js';
+import { parseFlags } from '../common/flags.js';
+import { DEFAULT_KEY } from '../protocol/constants.js';
+import type { Verb } from '../protocol/request.js';
 import { ClientError, ClientExit } from './exit-codes.js';
 
 export interface ClientOptions {

@@ -1,8 +1,8 @@
 // One request to ledd and its acknowledgement.
 import { formatKey, MessageQueue, QueueError, type QueueStatus } from '../native/lib/index.js';
-import { RECEIVE_BYTES, TYPE_COMMAND, TYPE_EXIT, replyTypeFor } from '../daemon/protocol/constants.js';
-import { type Reply, parseReply } from '../daemon/protocol/reply.js';
-import { type Verb, formatRequest } from '../daemon/protocol/request.js';
+import { RECEIVE_BYTES, TYPE_COMMAND, TYPE_EXIT, replyTypeFor } from '../protocol/constants.js';
+import { type Reply, parseReply } from '../protocol/reply.js';
+import { type Verb, formatRequest } from '../protocol/request.js';
 import { ClientError, ClientExit } from './exit-codes.js';
 
 export interface Outcome {
@@ -22,8 +22,8 @@ function notRunning(key: number): ClientError {
 
 // Loaded only on this error path: ledctl starts faster without it.
 async function permissionDenied(key: number): Promise<ClientError> {
-  const { findQueueInProc } = await import('../daemon/os/sysvipc.js');
-  const { describeGroup } = await import('../daemon/os/accounts.js');
+  const { findQueueInProc } = await import('../common/sysvipc.js');
+  const { describeGroup } = await import('../common/accounts.js');
   const entry = findQueueInProc(key);
   const group = entry ? `group ${describeGroup(entry.gid)}` : "the queue's group";
   return new ClientError(

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // ledctl: commands ledd over its message queue.
-import { packageVersion } from '../daemon/version.js';
+import { packageVersion } from '../common/version.js';
 import { parseArguments } from './arguments.js';
 import { exchange } from './exchange.js';
 import { ClientError, ClientExit } from './exit-codes.js';

@@ -1,7 +1,7 @@
 // How `ledctl status` shows the daemon's answer and the queue's IPC_STAT data.
 import { formatKey, type QueueStatus } from '../native/lib/index.js';
-import { describeGroup, describeUser } from '../daemon/os/accounts.js';
-import type { Reply } from '../daemon/protocol/reply.js';
+import { describeGroup, describeUser } from '../common/accounts.js';
+import type { Reply } from '../protocol/reply.js';
 
 type OkReply = Extract<Reply, { ok: true }>;
 

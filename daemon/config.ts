@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { KEY_FORMS, formatKey, parseKey } from '../native/lib/key.js';
-import { parseFlags, UsageError } from './cli/flags.js';
+import { parseFlags, UsageError } from '../common/flags.js';
 import { BACKEND_CHOICES, type BackendChoice } from './gpio/line.js';
-import { groupId } from './os/accounts.js';
-import { DEFAULT_KEY } from './protocol/constants.js';
+import { groupId } from '../common/accounts.js';
+import { DEFAULT_KEY } from '../protocol/constants.js';
 
 export type StartState = 'on' | 'off' | 'restore';
 export type ExitState = 'on' | 'off' | 'keep';

@@ -2,7 +2,7 @@
 // The state file is rewritten before the reply goes out; its fsync comes after,
 // coalesced, so a burst of commands costs one flush per flush in flight.
 import type { LedLine } from './gpio/line.js';
-import type { LedState } from './protocol/reply.js';
+import type { LedState } from '../protocol/reply.js';
 import type { StateFile } from './state-file.js';
 
 export class Led {

@@ -3,7 +3,7 @@
 import { QueueError, formatKey } from '../native/lib/index.js';
 import { cleanup } from './cleanup.js';
 import { type Config, describeConfig, parseCommandLine } from './config.js';
-import { UsageError } from './cli/flags.js';
+import { UsageError } from '../common/flags.js';
 import { Daemon } from './daemon.js';
 import { DaemonExit } from './exit-codes.js';
 import { GpioError, type LedLine } from './gpio/line.js';
@@ -14,7 +14,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { ownQueue, QueueOwnershipError } from './queue-owner.js';
 import { createServiceNotifier } from './service-notifier.js';
 import { StateFile, StateFileError } from './state-file.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../common/version.js';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 

@@ -2,7 +2,7 @@
 // (after a crash). A queue another user created or owns is never adopted:
 // its owner could read and forge every command.
 import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
-import { describeQueueFromProc } from './os/sysvipc.js';
+import { describeQueueFromProc } from '../common/sysvipc.js';
 
 export class QueueOwnershipError extends Error {
   constructor(message: string) {

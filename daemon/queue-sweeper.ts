@@ -6,7 +6,7 @@
 import type { MessageQueue } from '../native/lib/index.js';
 import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
-import { REPLY_TYPE_BASE, RECEIVE_BYTES } from './protocol/constants.js';
+import { REPLY_TYPE_BASE, RECEIVE_BYTES } from '../protocol/constants.js';
 import { type ReplyBook, purgeExpiredReplies } from './replies.js';
 import type { ReplySender } from './reply-sender.js';
 import type { RequestHandler } from './request-handler.js';

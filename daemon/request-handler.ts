@@ -4,9 +4,9 @@ import { GpioError } from './gpio/line.js';
 import type { Led } from './led.js';
 import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
-import { isReplyType } from './protocol/constants.js';
-import { formatError, formatOk } from './protocol/reply.js';
-import { type Rejection, type Request, parseRequest } from './protocol/request.js';
+import { isReplyType } from '../protocol/constants.js';
+import { formatError, formatOk } from '../protocol/reply.js';
+import { type Rejection, type Request, parseRequest } from '../protocol/request.js';
 import type { ReplySender } from './reply-sender.js';
 
 export interface ExitRequest {

@@ -2,7 +2,7 @@
 // by name across them, and the errors they report in the same words.
 import { readdirSync, statSync } from 'node:fs';
 
-import { describeGroup } from '../os/accounts.js';
+import { describeGroup } from '../../common/accounts.js';
 import { GpioError } from './line.js';
 
 /** An error from a binding: Node-style `code` (EACCES, EBUSY...) and message. */

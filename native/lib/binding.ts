@@ -5,12 +5,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-import type { QueueStatus, QueueTime } from './status.js';
+import type { RawStatus } from './status.js';
 
 export type MessageType = number | bigint;
-
-/** struct msqid_ds as the addon returns it: times in seconds since the epoch, 0 for never. */
-export type RawStatus = Omit<QueueStatus, QueueTime> & Record<QueueTime, number>;
 
 export interface RawMessage {
   type: MessageType;

@@ -1,14 +1,7 @@
 // Public API of the System V message queue binding.
 export { MessageQueue } from './queue.js';
-export type {
-  CreateOptions,
-  Message,
-  MessageType,
-  QueueChanges,
-  ReceiveOptions,
-  StreamOptions,
-  WaitOptions,
-} from './queue.js';
+export type { CreateOptions, Message, QueueChanges, ReceiveOptions, StreamOptions, WaitOptions } from './options.js';
+export type { MessageType } from './binding.js';
 export { QueueError } from './errors.js';
 export { DEFAULT_FTOK_PROJ_ID, KEY_FORMS, formatKey, ftok, parseKey, toKeyT } from './key.js';
 export { queueLimits, type QueueLimits } from './limits.js';

@@ -1,12 +1,18 @@
 // The async iterator of MessageQueue#messages(). Written by hand rather than as
 // an async generator: a generator's `yield` costs several promise hops per
 // message, which held a consumer to half of what receiveBatch() delivers.
-import type { Message, MessageQueue, StreamOptions } from './queue.js';
+import type { Message, StreamOptions } from './options.js';
+
+/** What the stream takes its batches from: a MessageQueue. */
+export interface BatchSource {
+  readonly closed: boolean;
+  receiveBatch(options: StreamOptions): Promise<Message[]>;
+}
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 export class MessageStream implements AsyncIterableIterator<Message> {
-  readonly #queue: MessageQueue;
+  readonly #queue: BatchSource;
   readonly #putBack: (message: Message) => Promise<void>;
   readonly #options: StreamOptions;
   readonly #batchSize: number;
@@ -16,7 +22,7 @@ export class MessageStream implements AsyncIterableIterator<Message> {
   #refilling: Promise<void> | undefined;
 
   /** `putBack` sends a message back to the queue, also once the handle is closed. */
-  constructor(queue: MessageQueue, options: StreamOptions, putBack: (message: Message) => Promise<void>) {
+  constructor(queue: BatchSource, options: StreamOptions, putBack: (message: Message) => Promise<void>) {
     this.#queue = queue;
     this.#putBack = putBack;
     this.#options = options;

@@ -1,6 +1,4 @@
 // IPC_STAT data of a queue, with times as Dates (null for "never").
-import type { RawStatus } from './binding.js';
-
 export type QueueTime = 'stime' | 'rtime' | 'ctime';
 
 export interface QueueStatus {
@@ -30,6 +28,9 @@ export interface QueueStatus {
   /** Last change (creation or IPC_SET). */
   ctime: Date | null;
 }
+
+/** struct msqid_ds as the addon returns it: times in seconds since the epoch, 0 for never. */
+export type RawStatus = Omit<QueueStatus, QueueTime> & Record<QueueTime, number>;
 
 function toDate(seconds: number): Date | null {
   return seconds === 0 ? null : new Date(seconds * 1000);

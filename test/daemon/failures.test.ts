@@ -8,8 +8,8 @@ import { runChild, runOk } from '../helpers/process.js';
 import { randomKey } from '../helpers/queues.js';
 import { requirePythonModule, requireSetpriv } from '../helpers/tools.js';
 import { BOUND_SCALE } from '../helpers/wait.js';
-import { groupId } from '../../daemon/os/accounts.js';
-import { findQueueInProc } from '../../daemon/os/sysvipc.js';
+import { groupId } from '../../common/accounts.js';
+import { findQueueInProc } from '../../common/sysvipc.js';
 import { removeQueueQuietly } from '../helpers/queues.js';
 
 function asNobody(groups: number[] = []): string[] {

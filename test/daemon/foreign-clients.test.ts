@@ -7,7 +7,7 @@ import { ledctl, queueExists, startLedd } from './harness.js';
 import { buildChapterClient } from './chapter-client.js';
 import { runOk } from '../helpers/process.js';
 import { requirePerlModule, requirePythonModule } from '../helpers/tools.js';
-import { REPLY_TYPE_BASE } from '../../daemon/protocol/constants.js';
+import { REPLY_TYPE_BASE } from '../../protocol/constants.js';
 
 async function ledState(key: number): Promise<string> {
   const status = await ledctl(key, ['status', '--json']);

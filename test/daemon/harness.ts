@@ -8,7 +8,7 @@ import { formatKey } from '../../native/lib/index.js';
 import { fromRoot } from '../helpers/paths.js';
 import { type Child, type ChildOptions, type ChildResult, runChild, spawnChild } from '../helpers/process.js';
 import { randomKey, removeQueueQuietly } from '../helpers/queues.js';
-import { findQueueInProc } from '../../daemon/os/sysvipc.js';
+import { findQueueInProc } from '../../common/sysvipc.js';
 
 export const LEDD = fromRoot('dist', 'daemon', 'main.js');
 export const LEDCTL = fromRoot('dist', 'command', 'main.js');

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { LogRateLimiter } from '../../daemon/log/rate-limit.js';
-import { REPLY_TYPE_BASE, REPLY_TYPE_MAX, REQUEST_TYPE_MAX } from '../../daemon/protocol/constants.js';
-import { formatError, formatOk, parseReply } from '../../daemon/protocol/reply.js';
-import { formatRequest, parseRequest } from '../../daemon/protocol/request.js';
+import { REPLY_TYPE_BASE, REPLY_TYPE_MAX, REQUEST_TYPE_MAX } from '../../protocol/constants.js';
+import { formatError, formatOk, parseReply } from '../../protocol/reply.js';
+import { formatRequest, parseRequest } from '../../protocol/request.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 

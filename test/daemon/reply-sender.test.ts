@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import type { MessageQueue } from '../../native/lib/index.js';
 import { REPLY_TTL_MS, ReplyBook } from '../../daemon/replies.js';
 import { ReplySender } from '../../daemon/reply-sender.js';
-import { REPLY_TYPE_BASE } from '../../daemon/protocol/constants.js';
+import { REPLY_TYPE_BASE } from '../../protocol/constants.js';
 import { createPrivateTestQueue } from '../helpers/queues.js';
 import { waitFor } from '../helpers/wait.js';
 
