@@ -11,13 +11,13 @@ import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js
 
 const TICKS_PER_SECOND = 100;
 
-interface Usage {
+export interface Usage {
   cpuMs: number;
   switches: number;
   rssMb: number;
 }
 
-function usage(pid: number): Usage {
+export function usage(pid: number): Usage {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;

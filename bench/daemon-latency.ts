@@ -55,8 +55,10 @@ export const daemonLatency: Benchmark = {
       const led = new Led(
         new SimulatedLine({ line: 'GPIO17', activeLow: false, consumer: 'ledd', initial: false }, () => undefined),
         new StateFile(path.join(directory, 'state.json')),
-        (error) => {
-          throw error;
+        {
+          onPersistError: (error) => {
+            throw error;
+          },
         },
       );
       const handler = new RequestHandler({

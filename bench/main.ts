@@ -7,12 +7,21 @@ import os from 'node:os';
 import { daemonIdle } from './daemon-idle.js';
 import { daemonLatency } from './daemon-latency.js';
 import { daemonLedctl } from './daemon-ledctl.js';
+import { patternTiming } from './pattern-timing.js';
 import { queuePingPong } from './queue-pingpong.js';
 import { queueStream } from './queue-stream.js';
 import { queueSync } from './queue-sync.js';
 import { type BenchOptions, type Benchmark, formatResult, missedTargets } from './runner.js';
 
-const benchmarks: Benchmark[] = [queueSync, queueStream, queuePingPong, daemonLatency, daemonLedctl, daemonIdle];
+const benchmarks: Benchmark[] = [
+  queueSync,
+  queueStream,
+  queuePingPong,
+  daemonLatency,
+  daemonLedctl,
+  daemonIdle,
+  patternTiming,
+];
 
 function usage(): string {
   return [

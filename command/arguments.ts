@@ -2,11 +2,14 @@
 import { KEY_FORMS, parseKey } from '../native/lib/key.js';
 import { parseFlags } from '../common/flags.js';
 import { DEFAULT_KEY } from '../protocol/constants.js';
+import type { PatternSpec } from '../protocol/pattern.js';
 import type { Verb } from '../protocol/request.js';
 import { ClientError, ClientExit } from './exit-codes.js';
+import { type PatternCommand, type PatternFlags, PatternUsageError, patternRequest } from './pattern-arguments.js';
 
 export interface ClientOptions {
   verb: Verb;
+  pattern?: PatternSpec;
   key: number;
   timeoutMs: number;
   json: boolean;
@@ -14,7 +17,18 @@ export interface ClientOptions {
 
 export type ParsedArguments = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: ClientOptions };
 
-const verbs: Record<string, Verb> = { on: 'ON', off: 'OFF', toggle: 'TOGGLE', status: 'STATUS', exit: 'EXIT' };
+const verbs: Record<string, Verb> = {
+  on: 'ON',
+  off: 'OFF',
+  toggle: 'TOGGLE',
+  status: 'STATUS',
+  exit: 'EXIT',
+  blink: 'BLINK',
+  heartbeat: 'HEARTBEAT',
+  pattern: 'PATTERN',
+};
+const COMMANDS = 'on, off, toggle, blink, heartbeat, pattern, status or exit';
+const PATTERN_FLAGS = ['on', 'off', 'count', 'repeat', 'then'] as const;
 
 function usage(message: string): ClientError {
   return new ClientError(ClientExit.usage, `${message} (see ledctl --help)`);
@@ -30,6 +44,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       '--help': { value: false },
       '-h': { value: false },
       '--version': { value: false },
+      ...Object.fromEntries(PATTERN_FLAGS.map((name) => [`--${name}`, { value: true }])),
     });
   } catch (error) {
     throw usage((error as Error).message.replace(/ \(see --help\)$/, ''));
@@ -37,11 +52,28 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (flags.switches.has('--help') || flags.switches.has('-h')) return { kind: 'help' };
   if (flags.switches.has('--version')) return { kind: 'version' };
 
-  if (flags.positionals.length === 0) throw usage('no command given: use on, off, toggle, status or exit');
-  if (flags.positionals.length > 1) throw usage(`one command at a time, not "${flags.positionals.join(' ')}"`);
-  const word = flags.positionals[0]!;
+  if (flags.positionals.length === 0) throw usage(`no command given: use ${COMMANDS}`);
+  const [word, ...words] = flags.positionals as [string, ...string[]];
   const verb = verbs[word.toLowerCase()];
-  if (!verb) throw usage(`"${word}" is not a command: use on, off, toggle, status or exit`);
+  if (!verb) throw usage(`"${word}" is not a command: use ${COMMANDS}`);
+  const patternFlags: PatternFlags = {};
+  for (const name of PATTERN_FLAGS) {
+    const value = flags.values.get(`--${name}`);
+    if (value !== undefined) patternFlags[name] = value;
+  }
+  let pattern: PatternSpec | undefined;
+  if (verb === 'BLINK' || verb === 'HEARTBEAT' || verb === 'PATTERN') {
+    try {
+      pattern = patternRequest(word.toLowerCase() as PatternCommand, words, patternFlags);
+    } catch (error) {
+      if (error instanceof PatternUsageError) throw usage(error.message);
+      throw error;
+    }
+  } else {
+    if (words.length > 0) throw usage(`one command at a time, not "${flags.positionals.join(' ')}"`);
+    const extra = Object.keys(patternFlags)[0];
+    if (extra !== undefined) throw usage(`--${extra} goes with blink, heartbeat or pattern`);
+  }
 
   const keyText = flags.values.get('--key') ?? (env.LEDCTL_KEY || env.LEDD_KEY || undefined);
   let key = DEFAULT_KEY;
@@ -59,5 +91,8 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   }
   const json = flags.switches.has('--json');
   if (json && verb !== 'STATUS') throw usage('--json goes with status');
-  return { kind: 'run', options: { verb, key, timeoutMs: Math.round(timeout * 1000), json } };
+  return {
+    kind: 'run',
+    options: { verb, key, timeoutMs: Math.round(timeout * 1000), json, ...(pattern && { pattern }) },
+  };
 }

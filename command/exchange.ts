@@ -2,6 +2,7 @@
 import { formatKey, MessageQueue, QueueError, type QueueStatus } from '../native/lib/index.js';
 import { RECEIVE_BYTES, TYPE_COMMAND, TYPE_EXIT, replyTypeFor } from '../protocol/constants.js';
 import { type Reply, parseReply } from '../protocol/reply.js';
+import type { PatternSpec } from '../protocol/pattern.js';
 import { type Verb, formatRequest } from '../protocol/request.js';
 import { ClientError, ClientExit } from './exit-codes.js';
 
@@ -81,7 +82,7 @@ async function awaitReply(queue: MessageQueue, replyType: number, id: string, si
   }
 }
 
-export async function exchange(verb: Verb, key: number, timeoutMs: number): Promise<Outcome> {
+export async function exchange(verb: Verb, key: number, timeoutMs: number, pattern?: PatternSpec): Promise<Outcome> {
   let queue: MessageQueue;
   try {
     queue = MessageQueue.open(key);
@@ -96,7 +97,7 @@ export async function exchange(verb: Verb, key: number, timeoutMs: number): Prom
   try {
     const status = verb === 'STATUS' ? queue.stat() : undefined;
     const type = verb === 'EXIT' ? TYPE_EXIT : TYPE_COMMAND;
-    await send(queue, key, type, formatRequest(verb, replyType, id), signal);
+    await send(queue, key, type, formatRequest(verb, replyType, id, pattern), signal);
     try {
       const reply = await awaitReply(queue, replyType, id, signal);
       return { reply, queueId: queue.id, ...(status && { status }) };

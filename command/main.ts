@@ -16,14 +16,17 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`ledctl ${packageVersion()}\n`);
     return ClientExit.ok;
   }
-  const { verb, key, timeoutMs, json } = parsed.options;
-  const { reply, status, queueId } = await exchange(verb, key, timeoutMs);
+  const { verb, key, timeoutMs, json, pattern } = parsed.options;
+  const { reply, status, queueId } = await exchange(verb, key, timeoutMs, pattern);
   if (!reply.ok) {
     throw new ClientError(ClientExit.refused, `ledd refused: ${reply.message} (${reply.code})`);
   }
   if (verb === 'STATUS' && status) {
     const { statusJson, statusText } = await import('./status-format.js');
     process.stdout.write(`${json ? statusJson(reply, queueId, status) : statusText(reply, queueId, status)}\n`);
+  } else if (pattern) {
+    const { describePattern } = await import('../protocol/pattern.js');
+    process.stdout.write(`LED ${reply.state}; playing: ${describePattern(pattern)}\n`);
   } else if (verb === 'EXIT') {
     process.stdout.write(`ledd exited; LED ${reply.state}\n`);
   } else {

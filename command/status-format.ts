@@ -18,10 +18,21 @@ function pidAt(pid: number, date: Date | null): string {
   return pid === 0 ? 'none' : `pid ${pid} at ${when(date)}`;
 }
 
+/** The pattern playing, from the reply's pattern=, cycles= and then= fields; null when none plays. */
+function patternOf(reply: OkReply): { name: string; cyclesLeft: number | null; then: string } | null {
+  const { pattern, cycles, then } = reply.fields;
+  if (pattern === undefined) return null;
+  return { name: pattern, cyclesLeft: cycles === 'forever' ? null : Number(cycles), then: then ?? 'off' };
+}
+
 export function statusText(reply: OkReply, queueId: number, status: QueueStatus): string {
   const field = (name: string): string => reply.fields[name] ?? '?';
+  const pattern = patternOf(reply);
+  const playing = pattern
+    ? `, playing ${pattern.name} (${pattern.cyclesLeft === null ? 'forever' : `${pattern.cyclesLeft} cycles left, then ${pattern.then}`})`
+    : '';
   return [
-    `LED is ${reply.state}`,
+    `LED is ${reply.state}${playing}`,
     `ledd: pid ${field('pid')}, backend ${field('backend')}, line ${field('line').replace(/_/g, ' ')}; ` +
       `${field('handled')} requests handled, ${field('rejected')} rejected, ${field('dropped')} replies dropped`,
     `queue: key ${formatKey(status.key)}, id ${queueId}: ${status.qnum} messages, ${status.cbytes} of ${status.qbytes} bytes`,
@@ -39,6 +50,7 @@ export function statusJson(reply: OkReply, queueId: number, status: QueueStatus)
   return JSON.stringify(
     {
       led: reply.state.toLowerCase(),
+      pattern: patternOf(reply),
       daemon: {
         pid: numeric('pid'),
         backend: reply.fields.backend ?? null,

@@ -8,8 +8,22 @@ Commands:
   on        switch the LED on
   off       switch the LED off
   toggle    switch it to the other state
-  status    the LED's state and the queue's IPC_STAT data
+  blink [--on DURATION] [--off DURATION] [--count N] [--then on|off]
+            blink: on for --on (default 0.5s), off for --off (0.5s),
+            --count times (default forever), then --then (default off)
+  heartbeat [--then on|off]
+            two short flashes every 1.26 s, as the kernel's heartbeat trigger
+  pattern SPEC [--repeat N] [--then on|off]
+            SPEC is LEVEL DURATION pairs, as the kernel's pattern trigger
+            takes them: "1 200 0 800" is on 200 ms, off 800 ms; --repeat N
+            cycles (default -1: forever), then --then (default off)
+  status    the LED's state, the pattern playing, the queue's IPC_STAT data
   exit      stop ledd (LED off, line released, queue removed)
+
+  on, off, toggle and a new pattern each replace the pattern playing.
+  DURATION: 200ms or 1.5s; a bare number is seconds for --on/--off and
+  milliseconds in a SPEC. Each step lasts 10 ms to 1 hour; a pattern has at
+  most 16 steps; N is at most 1000000.
 
 Options:
   --key KEY          queue key: decimal, 0x hex, 0o octal, or a path for ftok(3)

@@ -5,12 +5,15 @@ import type { ExitState } from './config.js';
 import type { Led } from './led.js';
 import type { Logger } from './log/logger.js';
 import { RECEIVE_BYTES, REQUEST_TYPE_MAX } from '../protocol/constants.js';
+import { type PatternName, type PatternSpec, describePattern } from '../protocol/pattern.js';
 import { formatOk } from '../protocol/reply.js';
 import { QueueSweeper } from './queue-sweeper.js';
 import { ReplyBook } from './replies.js';
 import { ReplySender } from './reply-sender.js';
 import { RequestHandler } from './request-handler.js';
 import type { ServiceNotifier } from './service-notifier.js';
+
+const PATTERN_STATUS: Record<PatternName, string> = { blink: 'blinking', heartbeat: 'heartbeat', pattern: 'pattern' };
 
 /** After finding garbage, look again soon: someone may be flooding the queue. */
 const BUSY_HOUSEKEEPING_MS = 20;
@@ -105,9 +108,19 @@ export class Daemon {
     }
   }
 
+  /** A finite pattern ended by itself, or the line failed under one. */
+  patternEnded(spec: PatternSpec, error?: unknown): void {
+    const what = describePattern(spec);
+    if (error) this.#parts.log.error({ err: error, pattern: what }, `the ${what} stopped: driving the LED failed`);
+    else this.#parts.log.info({ pattern: what, led: this.#parts.led.state }, `the ${what} ended`);
+    this.#reportStatus();
+  }
+
   #reportStatus(): void {
     const { handled, rejected } = this.#handler.stats;
-    this.#parts.notifier.status(`LED ${this.#parts.led.state}; ${handled} commands, ${rejected} rejected`);
+    const pattern = this.#parts.led.pattern?.spec.name;
+    const shown = pattern === undefined ? `LED ${this.#parts.led.state}` : `LED ${PATTERN_STATUS[pattern]}`;
+    this.#parts.notifier.status(`${shown}; ${handled} commands, ${rejected} rejected`);
   }
 
   async #shutdown(): Promise<void> {
@@ -115,6 +128,7 @@ export class Daemon {
     clearTimeout(this.#timer);
     notifier.stopping();
     notifier.status(`stopping (${this.#stopReason ?? 'exit requested'})`);
+    led.stopPattern();
     try {
       if (exitState !== 'keep') led.line.set(exitState === 'on');
     } catch (error) {

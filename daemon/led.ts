@@ -1,21 +1,48 @@
-// The LED as the daemon sees it: the line plus the persisted commanded state.
-// The state file is rewritten before the reply goes out; its fsync comes after,
-// coalesced, so a burst of commands costs one flush per flush in flight.
+// The LED as the daemon sees it: the line plus the persisted commanded state,
+// a steady level or a pattern playing. The state file is rewritten before the
+// reply goes out; its fsync comes after, coalesced, so a burst of commands
+// costs one flush per flush in flight. A pattern's edges are not saved, only
+// its start and its end.
 import type { LedLine } from './gpio/line.js';
+import type { PatternSpec } from '../protocol/pattern.js';
 import type { LedState } from '../protocol/reply.js';
-import type { StateFile } from './state-file.js';
+import { type EdgeRecord, type PatternProgress, PatternPlayer } from './pattern-player.js';
+import type { StateFile, StoredState } from './state-file.js';
+
+export interface LedHooks {
+  onPersistError(error: Error): void;
+  /** A finite pattern ended by itself (the line is at its `then` state), or the line failed under it. */
+  onPatternEnd?(spec: PatternSpec, error?: unknown): void;
+  onEdge?(edge: EdgeRecord): void;
+}
 
 export class Led {
   readonly #line: LedLine;
   readonly #stateFile: StateFile | null;
-  readonly #onPersistError: (error: Error) => void;
+  readonly #hooks: LedHooks;
+  readonly #player: PatternPlayer;
   #unflushed = false;
   #flushing: Promise<void> | undefined;
 
-  constructor(line: LedLine, stateFile: StateFile | null, onPersistError: (error: Error) => void) {
+  constructor(line: LedLine, stateFile: StateFile | null, hooks: LedHooks) {
     this.#line = line;
     this.#stateFile = stateFile;
-    this.#onPersistError = onPersistError;
+    this.#hooks = hooks;
+    this.#player = new PatternPlayer({
+      set: (on) => this.#line.set(on),
+      onEnd: (spec) => {
+        try {
+          this.#line.set(spec.then);
+        } catch (error) {
+          this.#hooks.onPatternEnd?.(spec, error);
+          return;
+        }
+        this.#save({ on: spec.then });
+        this.#hooks.onPatternEnd?.(spec);
+      },
+      onFailure: (spec, error) => this.#hooks.onPatternEnd?.(spec, error),
+      ...(hooks.onEdge && { onEdge: hooks.onEdge }),
+    });
   }
 
   get on(): boolean {
@@ -30,14 +57,43 @@ export class Led {
     return this.#line;
   }
 
-  /** Drives the line (GpioError when that fails), then records the commanded state. */
+  /** The pattern playing, if any. */
+  get pattern(): PatternProgress | undefined {
+    return this.#player.progress();
+  }
+
+  /** Drives the line to a steady level (GpioError when that fails), ending any pattern, then records it. */
   command(on: boolean): void {
+    this.#player.stop();
     this.#line.set(on);
+    this.#save({ on });
+  }
+
+  /**
+   * Plays `spec`, replacing whatever played before, and records it; resumed
+   * from `startedAt` after a restart. False when a finite pattern resumed
+   * after its end: the LED is then put to its `then` state instead.
+   */
+  play(spec: PatternSpec, startedAt?: number): boolean {
+    if (this.#player.start(spec, startedAt)) {
+      this.#save({ on: spec.then, pattern: { spec, startedAt: this.#player.progress()!.startedAt } });
+      return true;
+    }
+    this.command(spec.then);
+    return false;
+  }
+
+  /** Ends a pattern without a new state (at exit: the exit state follows). */
+  stopPattern(): void {
+    this.#player.stop();
+  }
+
+  #save(state: StoredState): void {
     if (this.#stateFile === null) return;
     try {
-      this.#stateFile.save({ on });
+      this.#stateFile.save(state);
     } catch (error) {
-      this.#onPersistError(error as Error);
+      this.#hooks.onPersistError(error as Error);
       return;
     }
     this.#unflushed = true;
@@ -58,7 +114,7 @@ export class Led {
       try {
         await file.flush();
       } catch (error) {
-        this.#onPersistError(error as Error);
+        this.#hooks.onPersistError(error as Error);
       }
     }
     this.#flushing = undefined;

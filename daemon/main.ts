@@ -13,18 +13,19 @@ import { Led } from './led.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { ownQueue, QueueOwnershipError } from './queue-owner.js';
 import { createServiceNotifier } from './service-notifier.js';
-import { StateFile, StateFileError } from './state-file.js';
+import { StateFile, StateFileError, type StoredState } from './state-file.js';
+import { describePattern } from '../protocol/pattern.js';
 import { packageVersion } from '../common/version.js';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
-function startLevel(config: Config, stateFile: StateFile | null, log: Logger): boolean {
-  if (config.startState !== 'restore') return config.startState === 'on';
-  if (stateFile === null) return false;
+/** What the LED starts with: a level, or a pattern to resume (from the state file). */
+function startState(config: Config, stateFile: StateFile | null, log: Logger): StoredState {
+  if (config.startState !== 'restore') return { on: config.startState === 'on' };
+  if (stateFile === null) return { on: false };
   const stored = stateFile.read();
-  if (stored.state) return stored.state.on;
-  if (stored.problem) log.warn(`${stored.problem}; starting with the LED off`);
-  return false;
+  if (stored.problem) log.warn(`${stored.problem}; starting with the LED ${stored.state?.on ? 'on' : 'off'}`);
+  return stored.state ?? { on: false };
 }
 
 function exitCodeFor(error: unknown): number {
@@ -37,7 +38,8 @@ function exitCodeFor(error: unknown): number {
 async function start(config: Config, log: Logger, stopRequests: string[]): Promise<number> {
   const notifier = createServiceNotifier(process.env);
   const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile);
-  const initial = startLevel(config, stateFile, log);
+  const restored = startState(config, stateFile, log);
+  const initial = restored.pattern ? restored.pattern.spec.steps[0]!.on : restored.on;
   const { queue, adopted } = ownQueue({ key: config.key, mode: config.mode, gid: config.gid });
   log.info(
     { key: formatKey(config.key), queueId: queue.id, adopted, mode: `0${config.mode.toString(8)}` },
@@ -56,11 +58,24 @@ async function start(config: Config, log: Logger, stopRequests: string[]): Promi
     throw error;
   }
   const housekeepingMs = Math.min(config.housekeepingSeconds * 1000, notifier.watchdogPingMs || Infinity);
+  const traceEdges = log.isLevelEnabled('debug');
+  const led = new Led(line, stateFile, {
+    onPersistError: (error) =>
+      log.error({ err: error }, `the LED changed but its state could not be saved: ${error.message}`),
+    onPatternEnd: (spec, error) => daemon.patternEnded(spec, error),
+    ...(traceEdges && {
+      onEdge: (edge) =>
+        log.debug({ ...edge, lateMs: edge.atMs - edge.dueMs, led: edge.on ? 'ON' : 'OFF' }, 'pattern step'),
+    }),
+  });
+  if (restored.pattern) {
+    const resumed = led.play(restored.pattern.spec, restored.pattern.startedAt);
+    const what = describePattern(restored.pattern.spec);
+    log.info({ pattern: what, resumed }, resumed ? `resumed the ${what}` : `the ${what} ended while ledd was down`);
+  }
   const daemon = new Daemon({
     queue,
-    led: new Led(line, stateFile, (error) =>
-      log.error({ err: error }, `the LED changed but its state could not be saved: ${error.message}`),
-    ),
+    led,
     log,
     notifier,
     exitState: config.exitState,

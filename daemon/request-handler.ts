@@ -5,6 +5,7 @@ import type { Led } from './led.js';
 import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
 import { isReplyType } from '../protocol/constants.js';
+import { describePattern } from '../protocol/pattern.js';
 import { formatError, formatOk } from '../protocol/reply.js';
 import { type Rejection, type Request, parseRequest } from '../protocol/request.js';
 import type { ReplySender } from './reply-sender.js';
@@ -67,6 +68,11 @@ export class RequestHandler {
       case 'TOGGLE':
         this.#switch(request);
         break;
+      case 'BLINK':
+      case 'HEARTBEAT':
+      case 'PATTERN':
+        this.#play(request);
+        break;
       case 'STATUS':
         this.#reply(request, formatOk(request.id, this.#led.state, this.statusFields()));
         break;
@@ -82,6 +88,7 @@ export class RequestHandler {
 
   statusFields(): Record<string, string> {
     return {
+      ...this.#patternFields(),
       backend: this.#led.line.backend,
       line: this.#led.line.location,
       handled: String(this.stats.handled),
@@ -103,6 +110,36 @@ export class RequestHandler {
     }
     this.#reply(request, formatOk(request.id, this.#led.state));
     this.#log.info({ led: this.#led.state, verb: request.verb, replyTo: request.replyType }, `LED ${this.#led.state}`);
+    this.#onStateChange();
+  }
+
+  /** pattern=blink cycles=3 (or forever) then=off, while one plays (its steps would not fit every reply). */
+  #patternFields(): Record<string, string> {
+    const progress = this.#led.pattern;
+    if (!progress) return {};
+    const { spec, cyclesLeft } = progress;
+    return {
+      pattern: spec.name,
+      cycles: cyclesLeft === null ? 'forever' : String(cyclesLeft),
+      then: spec.then ? 'on' : 'off',
+    };
+  }
+
+  #play(request: Request): void {
+    const spec = request.pattern!;
+    try {
+      this.#led.play(spec);
+    } catch (error) {
+      const message = error instanceof GpioError ? error.message : String(error);
+      this.#log.error({ err: error, verb: request.verb }, 'driving the LED failed');
+      this.#reply(request, formatError(request.id, 'GPIO', message));
+      return;
+    }
+    this.#reply(request, formatOk(request.id, this.#led.state, this.#patternFields()));
+    this.#log.info(
+      { pattern: describePattern(spec), replyTo: request.replyType },
+      `playing the ${describePattern(spec)}`,
+    );
     this.#onStateChange();
   }
 

@@ -13,8 +13,18 @@ import { promisify } from 'node:util';
 const fsyncAsync = promisify(fsync);
 import path from 'node:path';
 
+import { type PatternName, type PatternSpec, patternProblem } from '../protocol/pattern.js';
+
+export interface StoredPattern {
+  spec: PatternSpec;
+  /** Epoch milliseconds: a restart resumes the pattern where its schedule is by then. */
+  startedAt: number;
+}
+
 export interface StoredState {
+  /** The commanded state; with a pattern, the state it ends in. */
   on: boolean;
+  pattern?: StoredPattern;
 }
 
 export class StateFileError extends Error {
@@ -24,14 +34,43 @@ export class StateFileError extends Error {
   }
 }
 
-export type ReadResult = { state: StoredState } | { state: undefined; problem?: string };
+export type ReadResult = { state: StoredState; problem?: string } | { state: undefined; problem?: string };
 
-const RECORD_BYTES = 64;
+/** Room for the longest pattern; one write of it is still atomic against a crash. */
+const RECORD_BYTES = 512;
 
 function record(state: StoredState): string {
-  return (
-    `${JSON.stringify({ led: state.on ? 'on' : 'off', at: new Date().toISOString() })}`.padEnd(RECORD_BYTES - 1) + '\n'
-  );
+  const pattern = state.pattern && {
+    name: state.pattern.spec.name,
+    steps: state.pattern.spec.steps.map((step) => [step.on ? 1 : 0, step.ms]),
+    repeat: state.pattern.spec.repeat,
+    startedAt: state.pattern.startedAt,
+  };
+  const text = JSON.stringify({
+    led: state.on ? 'on' : 'off',
+    ...(pattern && { pattern }),
+    at: new Date().toISOString(),
+  });
+  if (text.length >= RECORD_BYTES) throw new StateFileError(`the state record of ${text.length} bytes does not fit`);
+  return text.padEnd(RECORD_BYTES - 1) + '\n';
+}
+
+/** The pattern of a parsed record, or undefined when it has none or it is not valid. */
+function storedPattern(raw: unknown, then: boolean): StoredPattern | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { name, steps, repeat, startedAt } = raw as Record<string, unknown>;
+  if (!Array.isArray(steps) || typeof repeat !== 'number' || typeof startedAt !== 'number') return undefined;
+  if (name !== 'blink' && name !== 'heartbeat' && name !== 'pattern') return undefined;
+  const spec: PatternSpec = {
+    name: name as PatternName,
+    steps: steps.map((step: unknown) => {
+      const [level, ms] = Array.isArray(step) ? (step as unknown[]) : [];
+      return { on: level === 1, ms: typeof ms === 'number' ? ms : NaN };
+    }),
+    repeat,
+    then,
+  };
+  return patternProblem(spec) === undefined && Number.isFinite(startedAt) ? { spec, startedAt } : undefined;
 }
 
 export class StateFile {
@@ -55,8 +94,15 @@ export class StateFile {
       });
     }
     try {
-      const parsed = JSON.parse(text) as { led?: unknown };
-      if (parsed.led === 'on' || parsed.led === 'off') return { state: { on: parsed.led === 'on' } };
+      const parsed = JSON.parse(text) as { led?: unknown; pattern?: unknown };
+      if (parsed.led === 'on' || parsed.led === 'off') {
+        const on = parsed.led === 'on';
+        const pattern = storedPattern(parsed.pattern, on);
+        if (parsed.pattern !== undefined && !pattern) {
+          return { state: { on }, problem: `the pattern in the state file ${this.path} is not valid; ignored` };
+        }
+        return { state: { on, ...(pattern && { pattern }) } };
+      }
     } catch {
       // reported below
     }

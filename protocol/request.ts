@@ -1,12 +1,16 @@
 // Parsing a request's text. Everything a local user can put on the queue ends
 // up here, so every rejection says what was wrong and what is accepted.
 import { MAX_TEXT_BYTES, REPLY_TYPE_BASE, REPLY_TYPE_MAX, TYPE_COMMAND, TYPE_EXIT } from './constants.js';
+import { PATTERN_VERBS, type PatternSpec, type PatternVerb, formatPatternWords, parsePatternWords } from './pattern.js';
 
-export type Verb = 'ON' | 'OFF' | 'TOGGLE' | 'STATUS' | 'EXIT';
-export const COMMAND_VERBS: readonly Verb[] = ['ON', 'OFF', 'TOGGLE', 'STATUS'];
+export type Verb = 'ON' | 'OFF' | 'TOGGLE' | 'STATUS' | 'EXIT' | PatternVerb;
+export const COMMAND_VERBS: readonly Verb[] = ['ON', 'OFF', 'TOGGLE', 'STATUS', ...PATTERN_VERBS];
+const COMMAND_LIST = 'ON, OFF, TOGGLE, STATUS, BLINK, HEARTBEAT or PATTERN';
 
 export interface Request {
   verb: Verb;
+  /** What BLINK, HEARTBEAT and PATTERN ask for. */
+  pattern?: PatternSpec;
   /** Where to send the acknowledgement; absent for the chapter's fire-and-forget client. */
   replyType?: number;
   /** Echoed in the reply so a client can tell its reply from a stale one. */
@@ -67,7 +71,7 @@ export function parseRequest(type: number | bigint, data: Uint8Array): ParseResu
   if (type !== TYPE_COMMAND && type !== TYPE_EXIT) {
     return reject(
       'BAD_TYPE',
-      `message type ${type} is not a request: send type ${TYPE_COMMAND} (ON, OFF, TOGGLE, STATUS) or ${TYPE_EXIT} (exit)`,
+      `message type ${type} is not a request: send type ${TYPE_COMMAND} (${COMMAND_LIST}) or ${TYPE_EXIT} (exit)`,
     );
   }
   if (data.length > MAX_TEXT_BYTES) {
@@ -81,18 +85,24 @@ export function parseRequest(type: number | bigint, data: Uint8Array): ParseResu
   if (type === TYPE_EXIT) return { ok: true, request: { verb: 'EXIT', ...address } };
 
   const [first = '', ...rest] = words;
-  const unknown = rest.find((word) => !/^(reply|id)=/i.test(word));
-  if (unknown !== undefined) {
-    return reject('BAD_OPTION', `unexpected "${unknown}": after the command only reply=N and id=X may follow`);
-  }
   const verb = first.toUpperCase();
   if (!(COMMAND_VERBS as readonly string[]).includes(verb)) {
     const shown = first === '' ? 'an empty command' : `"${first}"`;
-    return reject('BAD_COMMAND', `${shown} is not a command: send ON, OFF, TOGGLE or STATUS`);
+    return reject('BAD_COMMAND', `${shown} is not a command: send ${COMMAND_LIST}`);
+  }
+  const options = rest.filter((word) => !/^(reply|id)=/i.test(word));
+  if ((PATTERN_VERBS as readonly string[]).includes(verb)) {
+    const pattern = parsePatternWords(verb as PatternVerb, options);
+    if (!pattern.ok) return reject('BAD_OPTION', pattern.problem);
+    return { ok: true, request: { verb: verb as Verb, pattern: pattern.spec, ...address } };
+  }
+  if (options.length > 0) {
+    return reject('BAD_OPTION', `unexpected "${options[0]}": after the command only reply=N and id=X may follow`);
   }
   return { ok: true, request: { verb: verb as Verb, ...address } };
 }
 
-export function formatRequest(verb: Verb, replyType: number, id: string): string {
-  return `${verb} reply=${replyType} id=${id}`;
+export function formatRequest(verb: Verb, replyType: number, id: string, pattern?: PatternSpec): string {
+  const words = pattern ? ` ${formatPatternWords(pattern)}` : '';
+  return `${verb}${words} reply=${replyType} id=${id}`;
 }

@@ -8,7 +8,8 @@ import { ledctl, startLedd } from './harness.js';
 import { compileC } from '../helpers/cc.js';
 import { fromRoot, nativeLibUrl } from '../helpers/paths.js';
 import { nodeScript, runOk, spawnChild } from '../helpers/process.js';
-import { waitFor } from '../helpers/wait.js';
+import { BOUND_SCALE, waitFor } from '../helpers/wait.js';
+import { scheduleProblems, stepsOf } from './patterns.js';
 
 // Our own binding sends the flood: Python's sysv_ipc cannot send types beyond a C int.
 const FLOOD = `
@@ -81,6 +82,26 @@ test('10 000 random payloads of random types and sizes, interleaved with valid c
 
   assert.equal((await ledctl(ledd.key, ['exit'])).code, 0);
   assert.equal((await ledd.child.wait()).code, 0);
+});
+
+test('the same flood while a 20 Hz pattern plays: every status request is answered, the pattern keeps its schedule', async (t) => {
+  const ledd = await startLedd(t, { args: ['--housekeeping-interval', '1', '--log-level', 'debug'] });
+  const started = await ledctl(ledd.key, ['blink', '--on', '25ms', '--off', '25ms']);
+  assert.equal(started.code, 0, started.stderr);
+  const flood = spawnChild(t, ...nodeScript(FLOOD, [String(ledd.key), '20261202']));
+  // Status, not on/off: those would end the pattern.
+  let requests = 0;
+  while (flood.running || requests < 10) {
+    const result = await ledctl(ledd.key, ['--timeout', '10', 'status', '--json']);
+    assert.equal(result.code, 0, `status request ${requests} during the flood: ${result.stderr}`);
+    assert.equal((JSON.parse(result.stdout) as { pattern: { name: string } | null }).pattern?.name, 'blink');
+    requests++;
+  }
+  assert.equal((await flood.succeeds(120_000)).stdout, 'sent 10000\n');
+  const steps = stepsOf(ledd);
+  assert.ok(steps.length > 40, `${steps.length} steps during the flood`);
+  assert.deepEqual(scheduleProblems(steps, 25, 20 * BOUND_SCALE), []);
+  assert.equal((await ledctl(ledd.key, ['exit'])).code, 0);
 });
 
 test('500 clients killed right after sending: ledctl still works and no stale replies stay', async (t) => {

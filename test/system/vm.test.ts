@@ -479,15 +479,15 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
 
   test("9. journalctl -u ledd -p warning shows ledd's warnings, not its info lines", () => {
     const item = new Item(['i9.']);
-    item.is('i9.send.rc', '0', 'sending type 1 "BLINK" with python3 sysv_ipc');
+    item.is('i9.send.rc', '0', 'sending type 1 "FLASH" with python3 sysv_ipc');
     item.is('i9.warnings_rc', '0', 'journalctl exit code');
     const warnings = readText('warnings.txt').split('\n').filter(Boolean);
     const records = warnings
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { level: number; msg: string; code?: string });
     item.ok(
-      'the rejected BLINK is there (warning, BAD_COMMAND)',
-      records.some((record) => record.level === 40 && record.code === 'BAD_COMMAND' && /BLINK/.test(record.msg)),
+      'the rejected FLASH is there (warning, BAD_COMMAND)',
+      records.some((record) => record.level === 40 && record.code === 'BAD_COMMAND' && /FLASH/.test(record.msg)),
     );
     item.ok(
       "none of ledd's info or debug lines (level < 40) is there",
@@ -568,6 +568,33 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.is('i11.cleanup.Result', 'success', 'ledd-cleanup.service result');
     item.is('i11.later.ActiveState', 'inactive', 'still inactive past the restart delay');
     item.equal('not restarted', item.fact('i11.later.NRestarts'), item.fact('i11.stopped.NRestarts'));
+    item.done();
+  });
+
+  test('13. ledctl blink toggles sim_gpio17 under systemd; stop leaves it 0; start and kill -9 both blink again', () => {
+    const item = new Item(['i13.']);
+    item.is('i13.start.rc', '0', 'systemctl start exit code');
+    item.is('i13.blink.rc', '0', 'ledctl blink --on 100ms --off 100ms exit code');
+    item.match(
+      'ledctl blink output',
+      item.fact('i13.blink.out'),
+      /^LED ON; playing: blink 100ms on, 100ms off, forever$/,
+    );
+    // 20 changes in 2 s at 5 Hz; TCG and the 10 ms sampling may miss a few, never most.
+    item.ok('the line toggles (changes in 2 s)', item.num('i13.changes') >= 10, item.fact('i13.changes'));
+    item.match('STATUS= says blinking', item.fact('i13.show.StatusText'), /^LED blinking; /);
+    item.match('status shows the blink', item.fact('i13.status.out'), /"name": "blink"/);
+    item.is('i13.stop.rc', '0', 'systemctl stop exit code');
+    item.is('i13.stopped.sim', '0', 'the line after the stop');
+    item.is('i13.stopped.changes', '0', 'no change after the stop');
+    item.is('i13.restart.rc', '0', 'systemctl start again');
+    item.ok('the start resumed the blink', item.num('i13.restart.changes') >= 10, item.fact('i13.restart.changes'));
+    item.ok(
+      'after kill -9 the restarted ledd blinks',
+      item.num('i13.killed.changes') >= 10,
+      item.fact('i13.killed.changes'),
+    );
+    item.is('i13.off.rc', '0', 'ledctl off');
     item.done();
   });
 

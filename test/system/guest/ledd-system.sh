@@ -306,7 +306,7 @@ client_sim i3.off off 0
 # --- item 9, first half: a bad request, which ledd logs as a warning -------
 
 step "9: a bad request"
-run i9.send /usr/bin/python3 -c 'import sysv_ipc; sysv_ipc.MessageQueue(1234).send(b"BLINK\0", type=1)'
+run i9.send /usr/bin/python3 -c 'import sysv_ipc; sysv_ipc.MessageQueue(1234).send(b"FLASH\0", type=1)'
 
 # --- item 4: ledctl exit ----------------------------------------------------
 
@@ -443,6 +443,51 @@ fact i11.sim "$SIM"
 # Past the restart delay: no restart came.
 nap 6
 show i11.later
+
+# --- item 13: blink under systemd ------------------------------------------
+
+# count_changes SECONDS: how often the line's level changed, sampled every 10 ms, into $CHANGES.
+count_changes() {
+	local deadline last
+	now
+	deadline=$((NOW + $1 * 1000))
+	sim_value
+	last=$SIM
+	CHANGES=0
+	while ((NOW < deadline)); do
+		nap 0.01
+		sim_value
+		[[ $SIM != "$last" ]] && CHANGES=$((CHANGES + 1))
+		last=$SIM
+		now
+	done
+}
+
+step "13: blink under systemd"
+start_ledd i13.start
+run i13.blink ledctl blink --on 100ms --off 100ms
+count_changes 2
+fact i13.changes "$CHANGES"
+run i13.status ledctl status --json
+show i13.show
+run i13.stop systemctl stop "$unit"
+wait_sim 0 10
+fact i13.stopped.sim "$SIM"
+nap 0.5
+count_changes 1
+fact i13.stopped.changes "$CHANGES"
+start_ledd i13.restart
+# The state file holds the blink: the start resumes it.
+count_changes 2
+fact i13.restart.changes "$CHANGES"
+pid=${S[MainPID]}
+signal KILL "$pid"
+UNIT=$unit wait_until 40 is_running_other_than "$pid"
+count_changes 2
+fact i13.killed.changes "$CHANGES"
+run i13.off ledctl off
+run i13.final_stop systemctl stop "$unit"
+wait_no_queue 30
 
 # --- a crash that systemd does not restart: the clean-up -------------------
 

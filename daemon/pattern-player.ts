@@ -1,0 +1,150 @@
+// Plays a pattern on the line with the daemon's own timers. Every edge is
+// scheduled from the pattern's start time (its absolute schedule), never from
+// the previous timer, so lateness does not add up: an hour of 2 Hz blinking
+// ends on its 7200th edge's time, give or take one timer's lateness. One
+// timer per step, and nothing else runs between edges.
+import { FOREVER, type PatternSpec } from '../protocol/pattern.js';
+
+export interface EdgeRecord {
+  /** Steps played since the start, counting from 1 (the first step's level is set at the start). */
+  step: number;
+  on: boolean;
+  /** When the step was due and when it was set, as epoch milliseconds (fractional). */
+  dueMs: number;
+  atMs: number;
+}
+
+export interface PatternProgress {
+  spec: PatternSpec;
+  /** Epoch milliseconds of the pattern's start (what the state file keeps). */
+  startedAt: number;
+  /** Cycles still to play, this one included; null forever. */
+  cyclesLeft: number | null;
+}
+
+export interface PlayerHooks {
+  /** Drives the line; a throw ends the pattern (reported through onFailure). */
+  set(on: boolean): void;
+  /** A finite pattern played its last step: the line is to go to `then`. */
+  onEnd(spec: PatternSpec): void;
+  onFailure(spec: PatternSpec, error: unknown): void;
+  /** Every step set, for the debug log. */
+  onEdge?(edge: EdgeRecord): void;
+}
+
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+export class PatternPlayer {
+  readonly #hooks: PlayerHooks;
+  #spec: PatternSpec | undefined;
+  #startedAt = 0;
+  /** Offsets of each step's start within a cycle, and the cycle's length. */
+  #offsets: number[] = [];
+  #cycle = 0;
+  /** The next step to set, counted from the start. */
+  #next = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(hooks: PlayerHooks) {
+    this.#hooks = hooks;
+  }
+
+  get running(): boolean {
+    return this.#spec !== undefined;
+  }
+
+  progress(): PatternProgress | undefined {
+    const spec = this.#spec;
+    if (!spec) return undefined;
+    const cyclesLeft =
+      spec.repeat === FOREVER ? null : spec.repeat - Math.floor(Math.max(0, this.#next - 1) / spec.steps.length);
+    return { spec, startedAt: this.#startedAt, cyclesLeft };
+  }
+
+  /**
+   * Starts `spec` as if it had started at `startedAt` (epoch ms; now by
+   * default, earlier when a restart resumes it). Returns false, playing
+   * nothing, when a finite pattern would have ended by now.
+   */
+  start(spec: PatternSpec, startedAt = epochNow()): boolean {
+    this.stop();
+    const offsets: number[] = [];
+    let total = 0;
+    for (const step of spec.steps) {
+      offsets.push(total);
+      total += step.ms;
+    }
+    const now = epochNow();
+    // A start in the future (the clock was set back): start now.
+    const begin = startedAt > now ? now : startedAt;
+    const elapsedSteps = this.#stepAt(now - begin, offsets, total, spec.steps.length);
+    if (spec.repeat !== FOREVER && elapsedSteps >= spec.repeat * spec.steps.length) return false;
+    this.#spec = spec;
+    this.#startedAt = begin;
+    this.#offsets = offsets;
+    this.#cycle = total;
+    this.#next = elapsedSteps;
+    this.#play();
+    return true;
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#spec = undefined;
+  }
+
+  /** How many steps have begun `elapsed` ms into the pattern (at least 0; the step under way counts). */
+  #stepAt(elapsed: number, offsets: number[], cycle: number, steps: number): number {
+    if (elapsed <= 0) return 0;
+    const cycles = Math.floor(elapsed / cycle);
+    const within = elapsed - cycles * cycle;
+    let index = 0;
+    while (index + 1 < steps && offsets[index + 1]! <= within) index++;
+    return cycles * steps + index;
+  }
+
+  #dueOf(step: number): number {
+    const steps = this.#offsets.length;
+    return this.#startedAt + Math.floor(step / steps) * this.#cycle + this.#offsets[step % steps]!;
+  }
+
+  /** Sets the step due now, and arms the timer for the next. */
+  #play(): void {
+    const spec = this.#spec!;
+    const steps = spec.steps.length;
+    const last = spec.repeat === FOREVER ? Infinity : spec.repeat * steps;
+    const now = epochNow();
+    // Node's timers run on the event loop's millisecond clock, read at the
+    // start of a turn, so one may fire up to a millisecond before its edge:
+    // wait out the rest rather than set the level early.
+    const early = this.#dueOf(this.#next) - now;
+    if (early > 0 && this.#next > 0) {
+      this.#arm(early);
+      return;
+    }
+    // Late by more than a step (a stalled event loop): the level due now, not each missed one.
+    let step = this.#next;
+    while (step + 1 < last && this.#dueOf(step + 1) <= now) step++;
+    if (step >= last) {
+      this.stop();
+      this.#hooks.onEnd(spec);
+      return;
+    }
+    const on = spec.steps[step % steps]!.on;
+    try {
+      this.#hooks.set(on);
+    } catch (error) {
+      this.stop();
+      this.#hooks.onFailure(spec, error);
+      return;
+    }
+    this.#hooks.onEdge?.({ step: step + 1, on, dueMs: this.#dueOf(step), atMs: now });
+    this.#next = step + 1;
+    this.#arm(this.#dueOf(this.#next) - epochNow());
+  }
+
+  #arm(delayMs: number): void {
+    this.#timer = setTimeout(() => this.#play(), Math.max(1, Math.ceil(delayMs)));
+  }
+}
