@@ -35,10 +35,14 @@ async function main(argv: readonly string[]): Promise<number> {
   return ClientExit.ok;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  const known = error instanceof ClientError;
-  process.stderr.write(`ledctl: ${known ? error.message : `unexpected error: ${(error as Error).stack}`}\n`);
-  process.exitCode = known ? error.exitCode : ClientExit.failure;
-}
+// Not a top-level await: ledctl ships as one CommonJS file (dist/ledctl.cjs), which starts faster.
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known = error instanceof ClientError;
+    process.stderr.write(`ledctl: ${known ? error.message : `unexpected error: ${(error as Error).stack}`}\n`);
+    process.exitCode = known ? error.exitCode : ClientExit.failure;
+  },
+);

@@ -34,6 +34,17 @@ export interface PlayerHooks {
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
+// Node's timers have millisecond resolution and read the loop's clock once a
+// turn, so one fires up to a millisecond or two off its edge. The timer is
+// armed this much before the edge and the rest is slept on a futex
+// (Atomics.wait), which wakes within microseconds: the edge is set on time
+// at the cost of blocking the event loop for at most this long per edge.
+const LEAD_MS = 2;
+const futex = new Int32Array(new SharedArrayBuffer(4));
+const sleepExactly = (ms: number): void => {
+  if (ms > 0) Atomics.wait(futex, 0, 0, ms);
+};
+
 export class PatternPlayer {
   readonly #hooks: PlayerHooks;
   #spec: PatternSpec | undefined;
@@ -114,14 +125,18 @@ export class PatternPlayer {
     const spec = this.#spec!;
     const steps = spec.steps.length;
     const last = spec.repeat === FOREVER ? Infinity : spec.repeat * steps;
-    const now = epochNow();
-    // Node's timers run on the event loop's millisecond clock, read at the
-    // start of a turn, so one may fire up to a millisecond before its edge:
-    // wait out the rest rather than set the level early.
-    const early = this.#dueOf(this.#next) - now;
-    if (early > 0 && this.#next > 0) {
-      this.#arm(early);
-      return;
+    let now = epochNow();
+    if (this.#next > 0) {
+      const early = this.#dueOf(this.#next) - now;
+      // Fired well before the edge (a timer is never early by more than its lead, but the clock may step).
+      if (early > LEAD_MS + 1) {
+        this.#arm(early);
+        return;
+      }
+      if (early > 0) {
+        sleepExactly(early);
+        now = epochNow();
+      }
     }
     // Late by more than a step (a stalled event loop): the level due now, not each missed one.
     let step = this.#next;
@@ -144,7 +159,8 @@ export class PatternPlayer {
     this.#arm(this.#dueOf(this.#next) - epochNow());
   }
 
+  /** Fires LEAD_MS before `delayMs` from now (or at once); #play() sleeps out the rest. */
   #arm(delayMs: number): void {
-    this.#timer = setTimeout(() => this.#play(), Math.max(1, Math.ceil(delayMs)));
+    this.#timer = setTimeout(() => this.#play(), Math.max(0, Math.floor(delayMs - LEAD_MS)));
   }
 }

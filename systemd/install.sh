@@ -26,7 +26,7 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 node=$(command -v node) || fail "node is not on PATH: install Node.js 20 or later"
 major=$("$node" -p 'process.versions.node.split(".")[0]')
 ((major >= 20)) || fail "Node.js $major is too old: ledd needs 20 or later"
-for built in dist/daemon/main.js dist/command/main.js native/build/Release/sysv_mq.node \
+for built in dist/daemon/main.js dist/ledctl.cjs native/build/Release/sysv_mq.node \
   node_modules/sd-notify/build/Release/notify.node; do
   [[ -e $source_dir/$built ]] || fail "$built is missing: build first (.ci/setup, or npm ci)"
 done
@@ -64,9 +64,9 @@ chown -R root:root "$prefix"
 chmod -R go-w "$prefix"
 
 mkdir -p "$bindir"
-for program in ledctl:command ledd:daemon; do
+for program in ledctl:ledctl.cjs ledd:daemon/main.js; do
   name=${program%%:*}
-  printf '#!/bin/sh\nexec %s %s/dist/%s/main.js "$@"\n' "$node" "$prefix" "${program#*:}" >"$bindir/$name"
+  printf '#!/bin/sh\nexec %s %s/dist/%s "$@"\n' "$node" "$prefix" "${program#*:}" >"$bindir/$name"
   chmod 755 "$bindir/$name"
 done
 

@@ -2,9 +2,9 @@
 // goes through queue.ts, which validates arguments and shapes errors.
 import { Buffer } from 'node:buffer';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
+import { packageRootOf } from './package-root.js';
 import type { RawStatus } from './status.js';
 
 export type MessageType = number | bigint;
@@ -63,7 +63,7 @@ export interface NativeBinding {
   };
 }
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const packageRoot = packageRootOf(import.meta.url);
 export const addonPath = path.join(packageRoot, 'native/build/Release/sysv_mq.node');
 
 function load(): NativeBinding {

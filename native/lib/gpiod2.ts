@@ -2,8 +2,9 @@
 // where libgpiod 2.x is installed. Its errors carry `code` (EBUSY, EACCES...),
 // `errno` (negative, as in Node), `syscall` (the libgpiod call) and `path`.
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+
+import { packageRootOf } from './package-root.js';
 
 export interface Gpiod2ChipInfo {
   /** gpiochip4 */
@@ -55,7 +56,7 @@ export interface Gpiod2Error extends Error {
   path?: string;
 }
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const packageRoot = packageRootOf(import.meta.url);
 export const gpiod2AddonPath = path.join(packageRoot, 'native/build/Release/gpiod2.node');
 
 let loaded: Gpiod2Binding | undefined;

@@ -11,7 +11,8 @@ import { randomKey, removeQueueQuietly } from '../helpers/queues.js';
 import { findQueueInProc } from '../../common/sysvipc.js';
 
 export const LEDD = fromRoot('dist', 'daemon', 'main.js');
-export const LEDCTL = fromRoot('dist', 'command', 'main.js');
+// The ledctl that ships: the one-file bundle of dist/command/main.js (scripts/bundle-ledctl.mjs).
+export const LEDCTL = fromRoot('dist', 'ledctl.cjs');
 
 type After = Pick<TestContext, 'after'>;
 

@@ -293,7 +293,7 @@ suite_files() {
 probe_types() {
 	cat <<'EOF'
 import { MessageQueue, native } from './dist/native/lib/index.js';
-import { REPLY_TYPE_MAX, REQUEST_TYPE_MAX } from './dist/daemon/protocol/constants.js';
+import { REPLY_TYPE_MAX, REQUEST_TYPE_MAX } from './dist/protocol/constants.js';
 const { LONG_BITS, LONG_MAX, LONG_MIN } = native.constants;
 const queue = MessageQueue.createPrivate();
 const drain = () => { while (queue.tryReceive()) {} };

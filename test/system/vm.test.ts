@@ -222,6 +222,7 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
       for (const built of [
         'dist/daemon/main.js',
         'dist/command/main.js',
+        'dist/ledctl.cjs',
         'native/build/Release/sysv_mq.node',
         'node_modules/sd-notify/build/Release/notify.node',
       ]) {

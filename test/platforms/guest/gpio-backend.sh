@@ -15,7 +15,7 @@ mkdir -p "$logs"
 failures=0
 sim=$LEDD_GPIO_SIM_DIR/sim_gpio17/value
 ledd=("$(command -v node)" "$LEDD_REPO/dist/daemon/main.js")
-ledctl=("$(command -v node)" "$LEDD_REPO/dist/command/main.js")
+ledctl=("$(command -v node)" "$LEDD_REPO/dist/ledctl.cjs")
 started=$(date +%s%N)
 
 elapsed() { echo "$((($(date +%s%N) - started) / 1000000)) ms"; }
