@@ -17,6 +17,7 @@ import { formatOk } from '../protocol/reply.js';
 import { ReplyBook } from '../daemon/replies.js';
 import { ReplySender } from '../daemon/reply-sender.js';
 import { RequestHandler } from '../daemon/request-handler.js';
+import { Watchers } from '../daemon/watchers.js';
 import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js';
 
 function percentile(sorted: number[], fraction: number): number {
@@ -61,11 +62,14 @@ export const daemonLatency: Benchmark = {
           },
         },
       );
+      const replies = new ReplySender(queue, new ReplyBook(), log);
+      const makeRoom = (): void => undefined;
       const handler = new RequestHandler({
         led,
         log,
-        replies: new ReplySender(queue, new ReplyBook(), log),
-        makeRoom: () => undefined,
+        replies,
+        makeRoom,
+        watchers: new Watchers({ queue, replies, makeRoom }),
         onStateChange: () => undefined,
       });
       const daemon = measure(queue, messages, (message) => handler.handle(message));

@@ -4,7 +4,7 @@ import { parseFlags } from '../common/flags.js';
 import { DEFAULT_KEY } from '../protocol/constants.js';
 import type { PatternSpec } from '../protocol/pattern.js';
 import type { Verb } from '../protocol/request.js';
-import { ClientError, ClientExit } from './exit-codes.js';
+import { ClientError, ClientExit } from '../client/errors.js';
 import { type PatternCommand, type PatternFlags, PatternUsageError, patternRequest } from './pattern-arguments.js';
 
 export interface ClientOptions {
@@ -26,8 +26,9 @@ const verbs: Record<string, Verb> = {
   blink: 'BLINK',
   heartbeat: 'HEARTBEAT',
   pattern: 'PATTERN',
+  watch: 'WATCH',
 };
-const COMMANDS = 'on, off, toggle, blink, heartbeat, pattern, status or exit';
+const COMMANDS = 'on, off, toggle, blink, heartbeat, pattern, status, watch or exit';
 const PATTERN_FLAGS = ['on', 'off', 'count', 'repeat', 'then'] as const;
 
 function usage(message: string): ClientError {
@@ -90,7 +91,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     throw usage(`--timeout: "${timeoutText}" is not valid; give seconds from 0.1 to 3600`);
   }
   const json = flags.switches.has('--json');
-  if (json && verb !== 'STATUS') throw usage('--json goes with status');
+  if (json && verb !== 'STATUS' && verb !== 'WATCH') throw usage('--json goes with status or watch');
   return {
     kind: 'run',
     options: { verb, key, timeoutMs: Math.round(timeout * 1000), json, ...(pattern && { pattern }) },

@@ -2,8 +2,8 @@
 // ledctl: commands ledd over its message queue.
 import { packageVersion } from '../common/version.js';
 import { parseArguments } from './arguments.js';
-import { exchange } from './exchange.js';
-import { ClientError, ClientExit } from './exit-codes.js';
+import { exchange } from '../client/exchange.js';
+import { ClientError, ClientExit } from '../client/errors.js';
 import { usageText } from './usage.js';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -17,6 +17,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return ClientExit.ok;
   }
   const { verb, key, timeoutMs, json, pattern } = parsed.options;
+  if (verb === 'WATCH') {
+    const { watch } = await import('./watch.js');
+    return watch(key, json);
+  }
   const { reply, status, queueId } = await exchange(verb, key, timeoutMs, pattern);
   if (!reply.ok) {
     throw new ClientError(ClientExit.refused, `ledd refused: ${reply.message} (${reply.code})`);

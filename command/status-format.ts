@@ -25,6 +25,29 @@ function patternOf(reply: OkReply): { name: string; cyclesLeft: number | null; t
   return { name: pattern, cyclesLeft: cycles === 'forever' ? null : Number(cycles), then: then ?? 'off' };
 }
 
+/** ledd's watchers= field ("ledd-mqtt:812,ledctl:901,+3"): who is subscribed to the LED's changes. */
+function watchersOf(reply: OkReply): { list: { name: string; pid: number }[]; more: number } | null {
+  const text = reply.fields.watchers;
+  if (text === undefined) return null;
+  const list: { name: string; pid: number }[] = [];
+  let more = 0;
+  for (const entry of text === 'none' ? [] : text.split(',')) {
+    const rest = /^\+(\d+)$/.exec(entry);
+    if (rest) more = Number(rest[1]);
+    const at = entry.lastIndexOf(':');
+    if (!rest && at > 0) list.push({ name: entry.slice(0, at), pid: Number(entry.slice(at + 1)) });
+  }
+  return { list, more };
+}
+
+function watchersText(reply: OkReply): string[] {
+  const watchers = watchersOf(reply);
+  if (watchers === null) return [];
+  const shown = watchers.list.map(({ name, pid }) => `${name} (pid ${pid})`);
+  if (watchers.more > 0) shown.push(`${watchers.more} more`);
+  return [`watched by: ${shown.length > 0 ? shown.join(', ') : 'nobody (no ledctl watch, no ledd-mqtt bridge)'}`];
+}
+
 export function statusText(reply: OkReply, queueId: number, status: QueueStatus): string {
   const field = (name: string): string => reply.fields[name] ?? '?';
   const pattern = patternOf(reply);
@@ -35,6 +58,7 @@ export function statusText(reply: OkReply, queueId: number, status: QueueStatus)
     `LED is ${reply.state}${playing}`,
     `ledd: pid ${field('pid')}, backend ${field('backend')}, line ${field('line').replace(/_/g, ' ')}; ` +
       `${field('handled')} requests handled, ${field('rejected')} rejected, ${field('dropped')} replies dropped`,
+    ...watchersText(reply),
     `queue: key ${formatKey(status.key)}, id ${queueId}: ${status.qnum} messages, ${status.cbytes} of ${status.qbytes} bytes`,
     `  last send:     ${pidAt(status.lspid, status.stime)}`,
     `  last receive:  ${pidAt(status.lrpid, status.rtime)}`,
@@ -59,6 +83,7 @@ export function statusJson(reply: OkReply, queueId: number, status: QueueStatus)
         rejected: numeric('rejected'),
         repliesDropped: numeric('dropped'),
       },
+      watchers: watchersOf(reply),
       queue: {
         key: formatKey(status.key),
         id: queueId,

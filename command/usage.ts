@@ -17,7 +17,11 @@ Commands:
             SPEC is LEVEL DURATION pairs, as the kernel's pattern trigger
             takes them: "1 200 0 800" is on 200 ms, off 800 ms; --repeat N
             cycles (default -1: forever), then --then (default off)
-  status    the LED's state, the pattern playing, the queue's IPC_STAT data
+  status    the LED's state, the pattern playing, the watchers, the queue's
+            IPC_STAT data
+  watch     print a line for every change of the LED's state, whoever made
+            it, until interrupted (Ctrl-C); says when ledd goes away and
+            comes back
   exit      stop ledd (LED off, line released, queue removed)
 
   on, off, toggle and a new pattern each replace the pattern playing.
@@ -29,7 +33,7 @@ Options:
   --key KEY          queue key: decimal, 0x hex, 0o octal, or a path for ftok(3)
                      [LEDCTL_KEY or LEDD_KEY, default 1234]
   --timeout SECONDS  how long to wait for ledd's answer [default 5]
-  --json             status as JSON
+  --json             status as JSON; watch as one JSON object per line
   -h, --help         this text
   --version          ledctl's version
 

@@ -6,12 +6,14 @@ import type { Led } from './led.js';
 import type { Logger } from './log/logger.js';
 import { RECEIVE_BYTES, REQUEST_TYPE_MAX } from '../protocol/constants.js';
 import { type PatternName, type PatternSpec, describePattern } from '../protocol/pattern.js';
-import { formatOk } from '../protocol/reply.js';
+import { formatOk, type LedState } from '../protocol/reply.js';
 import { QueueSweeper } from './queue-sweeper.js';
 import { ReplyBook } from './replies.js';
 import { ReplySender } from './reply-sender.js';
 import { RequestHandler } from './request-handler.js';
 import type { ServiceNotifier } from './service-notifier.js';
+import type { ChangeCause } from '../protocol/watch.js';
+import { Watchers } from './watchers.js';
 
 const PATTERN_STATUS: Record<PatternName, string> = { blink: 'blinking', heartbeat: 'heartbeat', pattern: 'pattern' };
 
@@ -31,6 +33,9 @@ export class Daemon {
   readonly #parts: DaemonParts;
   readonly #handler: RequestHandler;
   readonly #sweeper: QueueSweeper;
+  readonly #watchers: Watchers;
+  /** The commanded state the watchers were last told of. */
+  #announced: string | undefined;
   readonly #stop = new AbortController();
   #stopReason: string | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -40,12 +45,15 @@ export class Daemon {
     const book = new ReplyBook();
     const replies = new ReplySender(parts.queue, book, parts.log);
     this.#sweeper = new QueueSweeper(parts.queue, book, replies, parts.log);
+    const makeRoom = (): void => void this.#sweeper.sweep();
+    this.#watchers = new Watchers({ queue: parts.queue, replies, makeRoom });
     this.#handler = new RequestHandler({
       led: parts.led,
       log: parts.log,
       replies,
-      makeRoom: () => this.#sweeper.sweep(),
-      onStateChange: () => this.#reportStatus(),
+      makeRoom,
+      watchers: this.#watchers,
+      onStateChange: (cause) => this.#changed(cause),
     });
     this.#sweeper.attach(this.#handler);
   }
@@ -66,6 +74,7 @@ export class Daemon {
     notifier.ready();
     this.#reportStatus();
     log.info({ led: this.#parts.led.state, line: this.#parts.led.line.location, queueId: queue.id }, 'ready');
+    this.#announced = this.#commandedState();
     this.#scheduleHousekeeping(this.#parts.housekeepingMs);
 
     try {
@@ -99,6 +108,7 @@ export class Daemon {
     this.#parts.notifier.watchdog();
     let discarded = 0;
     try {
+      this.#watchers.prune();
       discarded = this.#sweeper.maintain(true).discarded;
     } catch (error) {
       this.#parts.log.error({ err: error }, 'housekeeping failed');
@@ -113,7 +123,30 @@ export class Daemon {
     const what = describePattern(spec);
     if (error) this.#parts.log.error({ err: error, pattern: what }, `the ${what} stopped: driving the LED failed`);
     else this.#parts.log.info({ pattern: what, led: this.#parts.led.state }, `the ${what} ended`);
+    this.#changed('pattern-end');
+  }
+
+  #changed(cause: ChangeCause): void {
     this.#reportStatus();
+    const now = this.#commandedState();
+    // An `on` while on changes nothing a watcher needs to hear of.
+    if (now === this.#announced) return;
+    this.#announced = now;
+    this.#announce(cause);
+  }
+
+  #announce(cause: ChangeCause, state: LedState = this.#parts.led.state): void {
+    try {
+      this.#watchers.notify(cause, state, cause === 'exit' ? {} : this.#handler.patternFields());
+    } catch (error) {
+      this.#parts.log.error({ err: error, cause }, 'could not tell the watchers of a change');
+    }
+  }
+
+  /** The level, or the pattern and when it started: what a change is measured against. */
+  #commandedState(): string {
+    const progress = this.#parts.led.pattern;
+    return progress ? `${describePattern(progress.spec)} from ${progress.startedAt}` : this.#parts.led.state;
   }
 
   #reportStatus(): void {
@@ -137,6 +170,7 @@ export class Daemon {
     const finalState = led.state;
     led.line.release();
     await led.close();
+    this.#announce('exit', finalState);
     try {
       this.#handler.replyToExit(formatOk(this.#handler.exitRequest?.id, finalState, { exiting: 'yes' }));
       queue.remove();

@@ -8,7 +8,9 @@ import { isReplyType } from '../protocol/constants.js';
 import { describePattern } from '../protocol/pattern.js';
 import { formatError, formatOk } from '../protocol/reply.js';
 import { type Rejection, type Request, parseRequest } from '../protocol/request.js';
+import { type ChangeCause, MAX_WATCHERS, WATCH_TTL_MS } from '../protocol/watch.js';
 import type { ReplySender } from './reply-sender.js';
+import type { Watchers } from './watchers.js';
 
 export interface ExitRequest {
   replyType?: number;
@@ -29,7 +31,8 @@ export class RequestHandler {
   readonly #log: Logger;
   readonly #replies: ReplySender;
   readonly #makeRoom: () => void;
-  readonly #onStateChange: () => void;
+  readonly #watchers: Watchers;
+  readonly #onStateChange: (cause: ChangeCause) => void;
   readonly #rejectionLog = new LogRateLimiter(10, 60_000);
 
   constructor(deps: {
@@ -38,12 +41,15 @@ export class RequestHandler {
     replies: ReplySender;
     /** Called when a reply finds the queue full, before one retry. */
     makeRoom: () => void;
-    onStateChange: () => void;
+    watchers: Watchers;
+    /** A command changed (or may have changed) the LED's commanded state. */
+    onStateChange: (cause: ChangeCause) => void;
   }) {
     this.#led = deps.led;
     this.#log = deps.log;
     this.#replies = deps.replies;
     this.#makeRoom = deps.makeRoom;
+    this.#watchers = deps.watchers;
     this.#onStateChange = deps.onStateChange;
   }
 
@@ -59,6 +65,11 @@ export class RequestHandler {
         request,
         formatError(request.id, 'EXITING', 'ledd is shutting down; the command was not carried out'),
       );
+      return;
+    }
+    // A subscription is not a command: renewals every few seconds would swamp the count.
+    if (request.verb === 'WATCH' || request.verb === 'UNWATCH') {
+      this.#watch(request);
       return;
     }
     this.stats.handled++;
@@ -88,14 +99,44 @@ export class RequestHandler {
 
   statusFields(): Record<string, string> {
     return {
-      ...this.#patternFields(),
+      ...this.patternFields(),
       backend: this.#led.line.backend,
       line: this.#led.line.location,
       handled: String(this.stats.handled),
       rejected: String(this.stats.rejected),
       dropped: String(this.#replies.dropped),
       pid: String(process.pid),
+      // Last: a reply is cut at 255 bytes, and this one grows with the watchers.
+      watchers: this.#watchers.describe() || 'none',
     };
+  }
+
+  #watch(request: Request): void {
+    const replyType = request.replyType!;
+    if (request.verb === 'UNWATCH') {
+      const known = this.#watchers.unsubscribe(replyType);
+      this.#reply(request, formatOk(request.id, this.#led.state, { watch: known ? 'ended' : 'none' }));
+      return;
+    }
+    if (!this.#watchers.subscribe(replyType, request.id!, request.name ?? 'client')) {
+      this.#reply(
+        request,
+        formatError(
+          request.id,
+          'BUSY',
+          `ledd has ${MAX_WATCHERS} watchers already; stop one (ledctl status lists them)`,
+        ),
+      );
+      return;
+    }
+    this.#reply(
+      request,
+      formatOk(request.id, this.#led.state, {
+        watch: String(WATCH_TTL_MS),
+        ...this.patternFields(),
+        pid: String(process.pid),
+      }),
+    );
   }
 
   #switch(request: Request): void {
@@ -110,11 +151,11 @@ export class RequestHandler {
     }
     this.#reply(request, formatOk(request.id, this.#led.state));
     this.#log.info({ led: this.#led.state, verb: request.verb, replyTo: request.replyType }, `LED ${this.#led.state}`);
-    this.#onStateChange();
+    this.#onStateChange(on ? 'on' : 'off');
   }
 
   /** pattern=blink cycles=3 (or forever) then=off, while one plays (its steps would not fit every reply). */
-  #patternFields(): Record<string, string> {
+  patternFields(): Record<string, string> {
     const progress = this.#led.pattern;
     if (!progress) return {};
     const { spec, cyclesLeft } = progress;
@@ -135,12 +176,12 @@ export class RequestHandler {
       this.#reply(request, formatError(request.id, 'GPIO', message));
       return;
     }
-    this.#reply(request, formatOk(request.id, this.#led.state, this.#patternFields()));
+    this.#reply(request, formatOk(request.id, this.#led.state, this.patternFields()));
     this.#log.info(
       { pattern: describePattern(spec), replyTo: request.replyType },
       `playing the ${describePattern(spec)}`,
     );
-    this.#onStateChange();
+    this.#onStateChange('pattern');
   }
 
   #reject(rejection: Rejection, message: Message): void {

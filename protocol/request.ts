@@ -2,10 +2,11 @@
 // up here, so every rejection says what was wrong and what is accepted.
 import { MAX_TEXT_BYTES, REPLY_TYPE_BASE, REPLY_TYPE_MAX, TYPE_COMMAND, TYPE_EXIT } from './constants.js';
 import { PATTERN_VERBS, type PatternSpec, type PatternVerb, formatPatternWords, parsePatternWords } from './pattern.js';
+import { WATCH_NAME_PATTERN } from './watch.js';
 
-export type Verb = 'ON' | 'OFF' | 'TOGGLE' | 'STATUS' | 'EXIT' | PatternVerb;
-export const COMMAND_VERBS: readonly Verb[] = ['ON', 'OFF', 'TOGGLE', 'STATUS', ...PATTERN_VERBS];
-const COMMAND_LIST = 'ON, OFF, TOGGLE, STATUS, BLINK, HEARTBEAT or PATTERN';
+export type Verb = 'ON' | 'OFF' | 'TOGGLE' | 'STATUS' | 'EXIT' | 'WATCH' | 'UNWATCH' | PatternVerb;
+export const COMMAND_VERBS: readonly Verb[] = ['ON', 'OFF', 'TOGGLE', 'STATUS', 'WATCH', 'UNWATCH', ...PATTERN_VERBS];
+const COMMAND_LIST = 'ON, OFF, TOGGLE, STATUS, BLINK, HEARTBEAT, PATTERN, WATCH or UNWATCH';
 
 export interface Request {
   verb: Verb;
@@ -15,6 +16,8 @@ export interface Request {
   replyType?: number;
   /** Echoed in the reply so a client can tell its reply from a stale one. */
   id?: string;
+  /** WATCH's name=: who watches, for ledctl status. */
+  name?: string;
 }
 
 export type RejectCode = 'BAD_TYPE' | 'TOO_LONG' | 'NOT_TEXT' | 'BAD_COMMAND' | 'BAD_OPTION';
@@ -96,13 +99,46 @@ export function parseRequest(type: number | bigint, data: Uint8Array): ParseResu
     if (!pattern.ok) return reject('BAD_OPTION', pattern.problem);
     return { ok: true, request: { verb: verb as Verb, pattern: pattern.spec, ...address } };
   }
+  if (verb === 'WATCH' || verb === 'UNWATCH') return parseWatch(verb, options, address, reject);
   if (options.length > 0) {
     return reject('BAD_OPTION', `unexpected "${options[0]}": after the command only reply=N and id=X may follow`);
   }
   return { ok: true, request: { verb: verb as Verb, ...address } };
 }
 
-export function formatRequest(verb: Verb, replyType: number, id: string, pattern?: PatternSpec): string {
-  const words = pattern ? ` ${formatPatternWords(pattern)}` : '';
+function parseWatch(
+  verb: 'WATCH' | 'UNWATCH',
+  options: string[],
+  address: { replyType?: number; id?: string },
+  reject: (code: RejectCode, reason: string) => ParseResult,
+): ParseResult {
+  // A subscription is addressed to its reply type: without one it could never be delivered.
+  if (address.replyType === undefined || address.id === undefined)
+    return reject('BAD_OPTION', `${verb} needs reply=N and id=X: the changes are sent there`);
+  let name: string | undefined;
+  for (const word of options) {
+    const value = /^name=(.*)$/i.exec(word)?.[1];
+    if (verb === 'WATCH' && value !== undefined && name === undefined && WATCH_NAME_PATTERN.test(value)) {
+      name = value;
+      continue;
+    }
+    if (verb === 'WATCH' && value !== undefined)
+      return reject('BAD_OPTION', `name=${value} is not 1 to 24 letters, digits, '.', '_' or '-' (once)`);
+    return reject(
+      'BAD_OPTION',
+      `unexpected "${word}": ${verb} takes ${verb === 'WATCH' ? 'name=X, ' : ''}reply=N and id=X`,
+    );
+  }
+  return { ok: true, request: { verb, ...address, ...(name !== undefined && { name }) } };
+}
+
+/** The words after the verb beyond reply= and id=: a pattern's, or WATCH's name=. */
+export interface RequestExtras {
+  pattern?: PatternSpec;
+  name?: string;
+}
+
+export function formatRequest(verb: Verb, replyType: number, id: string, extras: RequestExtras = {}): string {
+  const words = extras.pattern ? ` ${formatPatternWords(extras.pattern)}` : extras.name ? ` name=${extras.name}` : '';
   return `${verb}${words} reply=${replyType} id=${id}`;
 }

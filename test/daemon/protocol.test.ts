@@ -44,7 +44,7 @@ test('rejections say what was wrong and keep the address for an error reply', ()
       1,
       bytes(`FLASH reply=${replyType}`),
       'BAD_COMMAND',
-      /"FLASH" is not a command: send ON, OFF, TOGGLE, STATUS, BLINK, HEARTBEAT or PATTERN/,
+      /"FLASH" is not a command: send ON, OFF, TOGGLE, STATUS, BLINK, HEARTBEAT, PATTERN, WATCH or UNWATCH/,
     ],
     [1, bytes('BLINK on=5'), 'BAD_OPTION', /on= must be a whole number of milliseconds from 10 to 3600000, not 5/],
     [1, bytes('BLINK on=fast'), 'BAD_OPTION', /on=fast is not a whole number/],
@@ -87,7 +87,7 @@ test('pattern requests round-trip: what ledctl sends is what ledd reads', () => 
   ];
   for (const spec of specs) {
     const verb = spec.name.toUpperCase() as 'BLINK' | 'HEARTBEAT' | 'PATTERN';
-    const text = formatRequest(verb, replyType, 'p1', spec);
+    const text = formatRequest(verb, replyType, 'p1', { pattern: spec });
     assert.ok(text.length < 256, `${text.length} bytes fit the chapter's text[256]`);
     assert.deepEqual(parseRequest(1, bytes(text)), {
       ok: true,

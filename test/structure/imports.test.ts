@@ -1,7 +1,9 @@
 // The shape of the source tree, read from the import statements of the
-// TypeScript sources: no import circles, and daemon/ and command/ share only
+// TypeScript sources: no import circles, and daemon/ and the clients share only
 // what is meant to be shared (protocol/: the wire format; common/: argument
 // parsing, user and group names, the version; native/lib: the queue binding).
+// client/ is the clients' own library (one request, a watch), used by ledctl
+// (command/) and ledd-mqtt (bridge/).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +11,7 @@ import { test } from 'node:test';
 
 import { repoRoot } from '../helpers/paths.js';
 
-const SOURCE_DIRS = ['protocol', 'common', 'daemon', 'command', 'native/lib'];
+const SOURCE_DIRS = ['protocol', 'common', 'client', 'daemon', 'command', 'native/lib'];
 
 function sources(directory: string): string[] {
   return readdirSync(path.join(repoRoot, directory), { withFileTypes: true }).flatMap((entry) => {
@@ -60,13 +62,15 @@ test('every relative import names a source file that exists', () => {
   assert.deepEqual(missing, []);
 });
 
-test('daemon/ and command/ import nothing of each other; protocol/ and common/ import neither', () => {
+test('daemon/ and the clients (client/, command/) import nothing of each other; protocol/ and common/ import neither of them', () => {
   const allowed: Record<string, string[]> = {
     protocol: ['protocol'],
-    common: ['common'],
+    // The package's root is found the same way by the addons' loaders and by the version.
+    common: ['common', 'native/lib'],
     'native/lib': ['native/lib'],
+    client: ['client', 'protocol', 'common', 'native/lib'],
     daemon: ['daemon', 'protocol', 'common', 'native/lib'],
-    command: ['command', 'protocol', 'common', 'native/lib'],
+    command: ['command', 'client', 'protocol', 'common', 'native/lib'],
   };
   const crossings = [...graph].flatMap(([file, targets]) =>
     targets.filter((target) => !allowed[top(file)]!.includes(top(target))).map((target) => `${file} -> ${target}`),

@@ -4,7 +4,7 @@ import { RECEIVE_BYTES, TYPE_COMMAND, TYPE_EXIT, replyTypeFor } from '../protoco
 import { type Reply, parseReply } from '../protocol/reply.js';
 import type { PatternSpec } from '../protocol/pattern.js';
 import { type Verb, formatRequest } from '../protocol/request.js';
-import { ClientError, ClientExit } from './exit-codes.js';
+import { ClientError, ClientExit } from '../client/errors.js';
 
 export interface Outcome {
   reply: Reply;
@@ -13,7 +13,7 @@ export interface Outcome {
   queueId: number;
 }
 
-function notRunning(key: number): ClientError {
+export function notRunning(key: number): ClientError {
   return new ClientError(
     ClientExit.notRunning,
     `ledd is not running: no message queue exists for key ${formatKey(key)}. ` +
@@ -22,7 +22,7 @@ function notRunning(key: number): ClientError {
 }
 
 // Loaded only on this error path: ledctl starts faster without it.
-async function permissionDenied(key: number): Promise<ClientError> {
+export async function permissionDenied(key: number): Promise<ClientError> {
   const { findQueueInProc } = await import('../common/sysvipc.js');
   const { describeGroup } = await import('../common/accounts.js');
   const entry = findQueueInProc(key);
@@ -97,7 +97,7 @@ export async function exchange(verb: Verb, key: number, timeoutMs: number, patte
   try {
     const status = verb === 'STATUS' ? queue.stat() : undefined;
     const type = verb === 'EXIT' ? TYPE_EXIT : TYPE_COMMAND;
-    await send(queue, key, type, formatRequest(verb, replyType, id, pattern), signal);
+    await send(queue, key, type, formatRequest(verb, replyType, id, pattern && { pattern }), signal);
     try {
       const reply = await awaitReply(queue, replyType, id, signal);
       return { reply, queueId: queue.id, ...(status && { status }) };

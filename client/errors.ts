@@ -1,4 +1,5 @@
-// ledctl's exit codes (documented in the README and in --help).
+// A client's failures, each with ledctl's exit code for it (documented in the
+// README and in ledctl --help); ledd-mqtt logs their messages.
 export const ClientExit = {
   ok: 0,
   refused: 1,

@@ -1,0 +1,99 @@
+// The clients watching the LED (WATCH): who they are, until when, and the
+// delivery of each change to them as a reply. A subscriber whose process is
+// gone is dropped, and what was sent to it taken off the queue, the moment
+// ledd notices: at the next change, and at every housekeeping round.
+import type { MessageQueue } from '../native/lib/index.js';
+import { REPLY_TYPE_BASE } from '../protocol/constants.js';
+import { formatOk, type LedState } from '../protocol/reply.js';
+import { type ChangeCause, MAX_WATCHERS, WATCH_TTL_MS } from '../protocol/watch.js';
+import type { ReplySender } from './reply-sender.js';
+
+interface Watcher {
+  id: string;
+  name: string;
+  expiresAt: number;
+}
+
+/** Whether a process exists (EPERM: it does, as another user's). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+export class Watchers {
+  readonly #byReplyType = new Map<number, Watcher>();
+  readonly #queue: MessageQueue;
+  readonly #replies: ReplySender;
+  readonly #makeRoom: () => void;
+  readonly #now: () => number;
+  #sequence = 0;
+
+  constructor(deps: { queue: MessageQueue; replies: ReplySender; makeRoom: () => void; now?: () => number }) {
+    this.#queue = deps.queue;
+    this.#replies = deps.replies;
+    this.#makeRoom = deps.makeRoom;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.#byReplyType.size;
+  }
+
+  /** Subscribes or renews; false when MAX_WATCHERS others already watch. */
+  subscribe(replyType: number, id: string, name: string): boolean {
+    if (!this.#byReplyType.has(replyType) && this.#byReplyType.size >= MAX_WATCHERS) {
+      this.prune();
+      if (this.#byReplyType.size >= MAX_WATCHERS) return false;
+    }
+    this.#byReplyType.set(replyType, { id, name, expiresAt: this.#now() + WATCH_TTL_MS });
+    return true;
+  }
+
+  unsubscribe(replyType: number): boolean {
+    return this.#byReplyType.delete(replyType);
+  }
+
+  /** Sends a change to every live subscriber. */
+  notify(cause: ChangeCause, state: LedState, fields: Record<string, string>): void {
+    this.prune();
+    const sequence = String(++this.#sequence);
+    for (const [replyType, watcher] of this.#byReplyType) {
+      const text = formatOk(watcher.id, state, { event: cause, seq: sequence, ...fields, pid: String(process.pid) });
+      this.#replies.reply(replyType, text, this.#makeRoom);
+    }
+  }
+
+  /** Drops lapsed subscriptions and dead subscribers (taking their undelivered changes off the queue). */
+  prune(): number {
+    const now = this.#now();
+    let dropped = 0;
+    for (const [replyType, watcher] of this.#byReplyType) {
+      const alive = processExists(replyType - REPLY_TYPE_BASE);
+      if (alive && watcher.expiresAt > now) continue;
+      this.#byReplyType.delete(replyType);
+      dropped++;
+      if (!alive) while (this.#queue.tryReceive({ type: replyType, maxBytes: 0, noError: true }));
+    }
+    return dropped;
+  }
+
+  /** "ledd-mqtt:812,ledctl:901" for status, "...,+3" beyond `maxLength` (a reply is at most 255 bytes). */
+  describe(maxLength = 120): string {
+    const shown: string[] = [];
+    let length = 0;
+    for (const [replyType, { name }] of this.#byReplyType) {
+      const entry = `${name}:${replyType - REPLY_TYPE_BASE}`;
+      if (length + entry.length > maxLength) {
+        shown.push(`+${this.#byReplyType.size - shown.length}`);
+        break;
+      }
+      shown.push(entry);
+      length += entry.length + 1;
+    }
+    return shown.join(',');
+  }
+}
