@@ -38,6 +38,7 @@ export class Daemon {
   #announced: string | undefined;
   readonly #stop = new AbortController();
   #stopReason: string | undefined;
+  #handingOver = false;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(parts: DaemonParts) {
@@ -69,7 +70,17 @@ export class Daemon {
     this.#stop.abort();
   }
 
-  async run(): Promise<void> {
+  /**
+   * Asks the loop to stop and leave the queue, its pending commands and the
+   * saved state to the next ledd (SIGUSR2): what an upgrade restarts with.
+   */
+  handOver(reason: string): void {
+    if (this.#stopReason === undefined) this.#handingOver = true;
+    this.stop(reason);
+  }
+
+  /** Runs until exit or a signal; true when it handed over (the queue is left). */
+  async run(): Promise<boolean> {
     const { queue, notifier, log } = this.#parts;
     notifier.ready();
     this.#reportStatus();
@@ -94,10 +105,16 @@ export class Daemon {
       // The queue was removed under us (ipcrm) or became unusable: the LED is
       // still put to its exit state and the line released.
       this.#stopReason ??= `queue failure: ${(error as Error).message}`;
+      this.#handingOver = false;
       await this.#shutdown();
       throw error;
     }
+    if (this.#handingOver && !this.#handler.exitRequest) {
+      await this.#handOverShutdown();
+      return true;
+    }
     await this.#shutdown();
+    return false;
   }
 
   #scheduleHousekeeping(delayMs: number): void {
@@ -154,6 +171,23 @@ export class Daemon {
     const pattern = this.#parts.led.pattern?.spec.name;
     const shown = pattern === undefined ? `LED ${this.#parts.led.state}` : `LED ${PATTERN_STATUS[pattern]}`;
     this.#parts.notifier.status(`${shown}; ${handled} commands, ${rejected} rejected`);
+  }
+
+  async #handOverShutdown(): Promise<void> {
+    const { led, log, notifier } = this.#parts;
+    clearTimeout(this.#timer);
+    notifier.stopping();
+    notifier.status(`handing over to the next ledd (${this.#stopReason})`);
+    // The saved state (a pattern with its start included) is what the next ledd restores; the level stays as it is.
+    led.stopPattern();
+    const state = led.state;
+    led.line.release();
+    await led.close();
+    const pending = this.#parts.queue.stat().qnum;
+    log.info(
+      { led: state, reason: this.#stopReason, pending },
+      'handing over: line released, queue and saved state left to the next ledd; exiting',
+    );
   }
 
   async #shutdown(): Promise<void> {

@@ -61,9 +61,12 @@ Running:
 
 Exit: SIGTERM, SIGINT, SIGHUP or a type 2 message: the LED goes to its exit
 state, the line is released, the queue is removed (IPC_RMID), exit status 0.
+SIGUSR2: a handover (what a package upgrade does): the queue with its pending
+commands and the saved state are left to the ledd systemd starts next, the
+line is released at its level, exit status 75.
 
 Exit status: 0 clean exit; 1 unexpected failure; 2 bad option or environment
 value; 3 the queue cannot be created or adopted; 4 the GPIO line cannot be
 used; 5 the state file cannot be read (one that does not parse is
-reported and ignored).
+reported and ignored); 75 handed over (SIGUSR2).
 `;

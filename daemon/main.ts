@@ -18,6 +18,8 @@ import { describePattern } from '../protocol/pattern.js';
 import { packageVersion } from '../common/version.js';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+/** Stop, leaving the queue and the saved state to the next ledd (see DaemonExit.handover). */
+const HANDOVER_SIGNAL = 'SIGUSR2';
 
 /** What the LED starts with: a level, or a pattern to resume (from the state file). */
 function startState(config: Config, stateFile: StateFile | null, log: Logger): StoredState {
@@ -82,9 +84,12 @@ async function start(config: Config, log: Logger, stopRequests: string[]): Promi
     housekeepingMs,
   });
   for (const signal of STOP_SIGNALS) process.on(signal, () => daemon.stop(signal));
-  for (const reason of stopRequests) daemon.stop(reason);
-  await daemon.run();
-  return DaemonExit.ok;
+  process.on(HANDOVER_SIGNAL, () => daemon.handOver(HANDOVER_SIGNAL));
+  for (const reason of stopRequests) {
+    if (reason === HANDOVER_SIGNAL) daemon.handOver(reason);
+    else daemon.stop(reason);
+  }
+  return (await daemon.run()) ? DaemonExit.handover : DaemonExit.ok;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -120,7 +125,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // so that the queue it may already have created is removed.
   const early: string[] = [];
   const remember = (signal: string) => () => early.push(signal);
-  const handlers = STOP_SIGNALS.map((signal) => [signal, remember(signal)] as const);
+  const handlers = [...STOP_SIGNALS, HANDOVER_SIGNAL].map((signal) => [signal, remember(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     return await start(config, log, early);
