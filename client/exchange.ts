@@ -1,10 +1,11 @@
 // One request to ledd and its acknowledgement.
 import { formatKey, MessageQueue, QueueError, type QueueStatus } from '../native/lib/index.js';
-import { RECEIVE_BYTES, TYPE_COMMAND, TYPE_EXIT, replyTypeFor } from '../protocol/constants.js';
-import { type Reply, parseReply } from '../protocol/reply.js';
+import { TYPE_COMMAND, TYPE_EXIT } from '../protocol/constants.js';
+import type { Reply } from '../protocol/reply.js';
 import type { PatternSpec } from '../protocol/pattern.js';
 import { type Verb, formatRequest } from '../protocol/request.js';
-import { ClientError, ClientExit } from '../client/errors.js';
+import { ClientError, ClientExit } from './errors.js';
+import { ReplyRouter } from './reply-router.js';
 
 export interface Outcome {
   reply: Reply;
@@ -73,15 +74,6 @@ async function send(queue: MessageQueue, key: number, type: number, text: string
   }
 }
 
-async function awaitReply(queue: MessageQueue, replyType: number, id: string, signal: AbortSignal): Promise<Reply> {
-  for (;;) {
-    const message = await queue.receive({ type: replyType, maxBytes: RECEIVE_BYTES, noError: true, signal });
-    const reply = parseReply(message.data);
-    // Anything else on our reply type was left for an earlier process with our PID.
-    if (reply?.id === id) return reply;
-  }
-}
-
 export async function exchange(verb: Verb, key: number, timeoutMs: number, pattern?: PatternSpec): Promise<Outcome> {
   let queue: MessageQueue;
   try {
@@ -93,13 +85,14 @@ export async function exchange(verb: Verb, key: number, timeoutMs: number, patte
   const signal = AbortSignal.timeout(timeoutMs);
   // Tells this request's reply from one left for an earlier process with our PID; not a secret.
   const id = Math.floor(Math.random() * 2 ** 48).toString(36);
-  const replyType = replyTypeFor(process.pid);
+  const router = ReplyRouter.for(queue);
+  const replyType = router.replyType;
   try {
     const status = verb === 'STATUS' ? queue.stat() : undefined;
     const type = verb === 'EXIT' ? TYPE_EXIT : TYPE_COMMAND;
     await send(queue, key, type, formatRequest(verb, replyType, id, pattern && { pattern }), signal);
     try {
-      const reply = await awaitReply(queue, replyType, id, signal);
+      const reply = await router.next(id, signal);
       return { reply, queueId: queue.id, ...(status && { status }) };
     } catch (error) {
       // ledd removes its queue right after answering an exit; a reply already
@@ -114,5 +107,7 @@ export async function exchange(verb: Verb, key: number, timeoutMs: number, patte
     }
   } catch (error) {
     return translate(error, key, verb, timeoutMs);
+  } finally {
+    queue.close();
   }
 }

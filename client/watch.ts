@@ -3,13 +3,14 @@
 // removed, or its process gone while a restart keeps the queue) and coming
 // back are events too; the watch outlives both.
 import { MessageQueue, QueueError } from '../native/lib/index.js';
-import { RECEIVE_BYTES, TYPE_COMMAND, replyTypeFor } from '../protocol/constants.js';
+import { TYPE_COMMAND } from '../protocol/constants.js';
 import type { PatternName } from '../protocol/pattern.js';
-import { type LedState, type Reply, parseReply } from '../protocol/reply.js';
+import type { LedState, Reply } from '../protocol/reply.js';
 import { formatRequest } from '../protocol/request.js';
 import { CHANGE_CAUSES, type ChangeCause, WATCH_RENEW_MS } from '../protocol/watch.js';
 import { ClientError, ClientExit } from './errors.js';
 import { permissionDenied } from './exchange.js';
+import { ReplyRouter } from './reply-router.js';
 
 export interface LedSnapshot {
   /** The line's level now. */
@@ -76,14 +77,55 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/** What the router hands this watch: its replies in order, or the queue's failure. */
+class Mailbox {
+  readonly #replies: Reply[] = [];
+  #error: { error: unknown } | undefined;
+  #wake: (() => void) | undefined;
+
+  readonly listener = {
+    onReply: (reply: Reply): void => {
+      this.#replies.push(reply);
+      this.#wake?.();
+    },
+    onError: (error: unknown): void => {
+      this.#error = { error };
+      this.#wake?.();
+    },
+  };
+
+  /** The next reply; null after `ms` (or on `signal`) with none; throws the queue's failure. */
+  async take(ms: number, signal: AbortSignal): Promise<Reply | null> {
+    if (this.#replies.length === 0 && !this.#error && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          this.#wake = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+        this.#wake = done;
+      });
+    }
+    const reply = this.#replies.shift();
+    if (reply) return reply;
+    if (this.#error) throw this.#error.error;
+    return null;
+  }
+}
+
 class Subscription {
   readonly #key: number;
   readonly #name: string;
   readonly #signal: AbortSignal;
-  readonly #replyType = replyTypeFor(process.pid);
   // Tells this watch's notices from what an earlier process with our PID left; not a secret.
   readonly #id = Math.floor(Math.random() * 2 ** 48).toString(36);
   #queue: MessageQueue | undefined;
+  #replyType = 0;
+  #mailbox = new Mailbox();
+  #unlisten: (() => void) | undefined;
   #pid = 0;
   #renewAt = 0;
 
@@ -109,18 +151,19 @@ class Subscription {
       throw error;
     }
     this.#queue = queue;
-    const deadline = AbortSignal.any([this.#signal, AbortSignal.timeout(ANSWER_MS)]);
+    const router = ReplyRouter.for(queue);
+    this.#replyType = router.replyType;
+    this.#mailbox = new Mailbox();
+    this.#unlisten = router.listen(this.#id, this.#mailbox.listener);
+    const deadline = Date.now() + ANSWER_MS;
     try {
-      await queue.send(TYPE_COMMAND, this.#request, { signal: deadline });
+      await queue.send(TYPE_COMMAND, this.#request, {
+        signal: AbortSignal.any([this.#signal, AbortSignal.timeout(ANSWER_MS)]),
+      });
       for (;;) {
-        const message = await queue.receive({
-          type: this.#replyType,
-          maxBytes: RECEIVE_BYTES,
-          noError: true,
-          signal: deadline,
-        });
-        const reply = parseReply(message.data);
-        if (reply?.id !== this.#id) continue;
+        const reply = await this.#mailbox.take(Math.max(0, deadline - Date.now()), this.#signal);
+        if (this.#signal.aborted) throw this.#signal.reason;
+        if (reply === null) throw new Gone(`no answer from ledd within ${ANSWER_MS / 1000} s`);
         if (!reply.ok) throw new ClientError(ClientExit.refused, `ledd refused to be watched: ${reply.message}`);
         // A notice sent before a subscription lapsed: the acknowledgement brings the state anyway.
         if (reply.fields.watch === undefined) continue;
@@ -130,31 +173,24 @@ class Subscription {
         return snapshot;
       }
     } catch (error) {
-      if (error instanceof ClientError) throw error;
+      if (error instanceof ClientError || error instanceof Gone) throw error;
       if (this.#signal.aborted) throw error;
       if (isAbort(error)) throw new Gone(`no answer from ledd within ${ANSWER_MS / 1000} s`);
       throw new Gone(goneReason(error));
     }
   }
 
-  /** The next change; Gone when ledd went away. */
+  /** The next change; Gone when ledd went away; undefined once the watch is stopped. */
   async next(): Promise<WatchEvent | undefined> {
     const queue = this.#queue!;
     while (!this.#signal.aborted) {
-      let reply: Reply | null = null;
+      let reply: Reply | null;
       try {
-        const message = await queue.receive({
-          type: this.#replyType,
-          maxBytes: RECEIVE_BYTES,
-          noError: true,
-          signal: AbortSignal.any([this.#signal, AbortSignal.timeout(LIVENESS_MS)]),
-        });
-        reply = parseReply(message.data);
+        reply = await this.#mailbox.take(LIVENESS_MS, this.#signal);
       } catch (error) {
-        if (this.#signal.aborted) return undefined;
-        if (!isAbort(error)) throw new Gone(goneReason(error));
+        throw new Gone(goneReason(error));
       }
-      if (reply?.id === this.#id && reply.ok) {
+      if (reply?.ok) {
         const cause = reply.fields.event as ChangeCause | undefined;
         if (cause !== undefined && CHANGE_CAUSES.includes(cause))
           return { kind: 'change', cause, ...snapshotOf(reply) };
@@ -163,7 +199,7 @@ class Subscription {
           this.#pid = Number(reply.fields.pid);
           return { kind: 'subscribed', ...snapshotOf(reply) };
         }
-      } else if (reply?.id === this.#id && !reply.ok) {
+      } else if (reply) {
         throw new Gone(`ledd dropped the watch: ${reply.message}`);
       }
       if (!processExists(this.#pid)) throw new Gone(`ledd (pid ${this.#pid}) has exited`);
@@ -179,6 +215,8 @@ class Subscription {
 
   /** Ends the subscription at ledd (best effort) and closes the queue handle. */
   close(unwatch = false): void {
+    this.#unlisten?.();
+    this.#unlisten = undefined;
     const queue = this.#queue;
     this.#queue = undefined;
     if (!queue) return;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs ledd as a systemd service: the built project under PREFIX, ledctl
-# (and ledd) in BINDIR, the units, the ledd user and gpio group, a udev rule
-# where the distribution has none, /etc/default/ledd; then enables and starts
-# ledd.service. Run as root from a built checkout (.ci/setup, or npm ci).
+# (and ledd, ledd-mqtt) in BINDIR, the units, the ledd user and gpio group, a
+# udev rule where the distribution has none, /etc/default/ledd and
+# /etc/default/ledd-mqtt; then enables and starts ledd.service. The MQTT
+# bridge, ledd-mqtt.service, is installed but not enabled. Run as root from a
+# built checkout (.ci/setup, or npm ci).
 #
 #   systemd/install.sh [--prefix /opt/ledd] [--bindir /usr/local/bin] [--no-start]
 set -euo pipefail
@@ -15,7 +17,7 @@ while (($#)); do
     --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
     --bindir) bindir=${2:?--bindir needs a directory}; shift 2 ;;
     --no-start) start=no; shift ;;
-    -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -26,7 +28,7 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 node=$(command -v node) || fail "node is not on PATH: install Node.js 20 or later"
 major=$("$node" -p 'process.versions.node.split(".")[0]')
 ((major >= 20)) || fail "Node.js $major is too old: ledd needs 20 or later"
-for built in dist/daemon/main.js dist/ledctl.cjs native/build/Release/sysv_mq.node \
+for built in dist/daemon/main.js dist/ledctl.cjs dist/bridge/main.js native/build/Release/sysv_mq.node \
   node_modules/sd-notify/build/Release/notify.node; do
   [[ -e $source_dir/$built ]] || fail "$built is missing: build first (.ci/setup, or npm ci)"
 done
@@ -64,7 +66,7 @@ chown -R root:root "$prefix"
 chmod -R go-w "$prefix"
 
 mkdir -p "$bindir"
-for program in ledctl:ledctl.cjs ledd:daemon/main.js; do
+for program in ledctl:ledctl.cjs ledd:daemon/main.js ledd-mqtt:bridge/main.js; do
   name=${program%%:*}
   printf '#!/bin/sh\nexec %s %s/dist/%s "$@"\n' "$node" "$prefix" "${program#*:}" >"$bindir/$name"
   chmod 755 "$bindir/$name"
@@ -84,8 +86,11 @@ if ! grep -qs 'gpiochip.*GROUP="gpio"\|GROUP="gpio".*gpiochip\|SUBSYSTEM=="gpio"
 fi
 
 [[ -e /etc/default/ledd ]] || install -D -m 644 "$source_dir/systemd/ledd.default" /etc/default/ledd
+# Holds no secret (the password goes in as a credential), but names the broker and the user.
+[[ -e /etc/default/ledd-mqtt ]] ||
+  install -D -m 640 "$source_dir/systemd/ledd-mqtt.default" /etc/default/ledd-mqtt
 
-for unit in ledd.service ledd-cleanup.service; do
+for unit in ledd.service ledd-cleanup.service ledd-mqtt.service; do
   sed -e "s|@NODE@|$node|g" -e "s|@PREFIX@|$prefix|g" "$source_dir/systemd/$unit" >"/etc/systemd/system/$unit"
   chmod 644 "/etc/systemd/system/$unit"
 done
@@ -93,7 +98,11 @@ done
 if [[ $start == yes ]]; then
   systemctl enable --now ledd.service
   systemctl --no-pager --lines=0 status ledd.service || true
+  # An upgrade: a bridge the administrator enabled runs the new code.
+  systemctl try-restart ledd-mqtt.service ||
+    echo "install.sh: ledd-mqtt.service did not restart; see systemctl status ledd-mqtt" >&2
 else
   systemctl enable ledd.service
 fi
 echo "done: try 'ledctl status' (as root, or as a member of the gpio group)"
+echo "MQTT / Home Assistant: set the broker in /etc/default/ledd-mqtt, then 'systemctl enable --now ledd-mqtt'"

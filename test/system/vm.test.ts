@@ -599,6 +599,41 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.done();
   });
 
+  test('14. ledd-mqtt.service starts after ledd.service, a broker on the guest loopback sees its discovery; its exposure', (t) => {
+    const item = new Item(['i14.']);
+    item.is('i14.broker.rc', '0', 'the test broker (mosquitto) started');
+    item.is('i14.start.rc', '0', 'systemctl start ledd-mqtt.service');
+    item.match('ledd-mqtt.service is ordered after ledd.service', item.fact('i14.after'), /\bledd\.service\b/);
+    item.is('i14.bridge.ActiveState', 'active', 'ledd-mqtt.service state');
+    item.ok(
+      'ledd-mqtt became active after ledd did',
+      item.num('i14.bridge.ActiveEnterTimestampMonotonic') > item.num('i14.ledd.ActiveEnterTimestampMonotonic'),
+      `${item.fact('i14.bridge.ActiveEnterTimestampMonotonic')} vs ${item.fact('i14.ledd.ActiveEnterTimestampMonotonic')}`,
+    );
+    item.is('i14.discovery.rc', '0', 'a discovery message arrived');
+    const discovery = item.fact('i14.discovery.out').replace(/^\S+ /, '');
+    let config: Record<string, unknown> = {};
+    try {
+      config = JSON.parse(discovery) as Record<string, unknown>;
+    } catch {
+      item.ok('the discovery payload is JSON', false, discovery);
+    }
+    item.equal('discovery schema', config.schema, 'json');
+    item.equal('discovery command topic', config.command_topic, 'ledd/vmtest/set');
+    item.match('discovery effects', JSON.stringify(config.effect_list), /heartbeat/);
+    item.is('i14.online.rc', '0', 'availability online');
+    item.is('i14.state_off.rc', '0', 'the state (OFF) published');
+    item.is('i14.set.rc', '0', 'mosquitto_pub of {"state":"ON"} (QoS 1)');
+    item.is('i14.set.sim', '1', 'the command switched sim_gpio17 on');
+    item.is('i14.state_on.rc', '0', 'the new state (ON) published');
+    item.match('ledctl status lists the bridge', item.fact('i14.status.out'), /watched by: ledd-mqtt \(pid \d+\)/);
+    const exposure = /Overall exposure level for ledd-mqtt\.service: (\d+\.\d+)/.exec(item.fact('i14.security.out'));
+    t.diagnostic(`systemd-analyze security ledd-mqtt.service (in the VM): ${exposure?.[0] ?? 'no score'}`);
+    item.ok('exposure 2.0 or lower', exposure !== null && Number(exposure[1]) <= 2.0, item.fact('i14.security.out'));
+    item.is('i14.stop.rc', '0', 'systemctl stop ledd-mqtt.service');
+    item.done();
+  });
+
   test('a crash that is not restarted (Restart=no drop-in, kill -9): the clean-up removes the queue, LED off', () => {
     const item = new Item(['crash.']);
     item.is('crash.start.rc', '0', 'systemctl start exit code');

@@ -489,6 +489,44 @@ run i13.off ledctl off
 run i13.final_stop systemctl stop "$unit"
 wait_no_queue 30
 
+# --- item 14: the MQTT bridge under systemd --------------------------------
+
+# mqtt_wait PREFIX TOPIC PATTERN SECONDS: the first message on TOPIC (retained
+# ones included) that matches PATTERN, from a broker on the guest's loopback.
+mqtt_wait() {
+	run "$1" timeout "$4" bash -c 'mosquitto_sub -h 127.0.0.1 -p 18830 -v -t "$1" -W "$3" | grep -m 1 -E "$2"' \
+		_ "$2" "$3" "$4"
+}
+
+step "14: ledd-mqtt under systemd"
+start_ledd i14.ledd
+run i14.off ledctl off
+printf 'listener 18830 127.0.0.1\nallow_anonymous true\npersistence false\n' >/run/ledd-vm/broker.conf
+run i14.broker systemd-run --unit=ledd-test-broker /usr/sbin/mosquitto -c /run/ledd-vm/broker.conf
+for _ in $(seq 1 100); do
+	timeout 5 mosquitto_pub -h 127.0.0.1 -p 18830 -t probe -m up 2>/dev/null && break
+	nap 0.2
+done
+printf 'LEDD_MQTT_BROKER=mqtt://127.0.0.1:18830\nLEDD_MQTT_NODE_ID=vmtest\n' >/etc/default/ledd-mqtt
+systemctl reset-failed ledd-mqtt.service 2>/dev/null
+run i14.start systemctl start ledd-mqtt.service
+mqtt_wait i14.discovery homeassistant/light/vmtest/led/config '"schema":"json"' 30
+mqtt_wait i14.online ledd/vmtest/availability 'online$' 20
+mqtt_wait i14.state_off ledd/vmtest/state '"state":"OFF"' 20
+show i14.bridge ledd-mqtt.service
+show i14.ledd
+fact i14.after "$(systemctl show -p After --value ledd-mqtt.service)"
+run i14.set timeout 10 mosquitto_pub -h 127.0.0.1 -p 18830 -q 1 -t ledd/vmtest/set -m '{"state":"ON"}'
+wait_sim 1 10
+fact i14.set.sim "$SIM"
+mqtt_wait i14.state_on ledd/vmtest/state '"state":"ON"' 20
+run i14.status ledctl status
+run i14.security systemd-analyze security --no-pager ledd-mqtt.service
+run i14.stop systemctl stop ledd-mqtt.service
+run i14.broker_stop systemctl stop ledd-test-broker
+run i14.ledd_stop systemctl stop "$unit"
+wait_no_queue 30
+
 # --- a crash that systemd does not restart: the clean-up -------------------
 
 step "crash without restart"

@@ -1,0 +1,105 @@
+// Commands on the set topic reach the LED; ledd's own changes (ledctl, a
+// pattern ending) reach the state topic; bad commands change nothing.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { ledctl, startLedd } from '../daemon/harness.js';
+import { Recorder, retained, startBridge, startBroker, stateOf } from './harness.js';
+
+async function ledStatus(key: number): Promise<string> {
+  const result = await ledctl(key, ['status']);
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout;
+}
+
+test('ON, OFF and effects on the command topic drive the LED; ledctl and a finished pattern are published', async (t) => {
+  const broker = await startBroker(t);
+  const ledd = await startLedd(t);
+  const bridge = startBridge(t, broker.url, ledd.key, 'cmd');
+  await bridge.ready();
+  const ha = await Recorder.connect(t, broker.url);
+  await ha.subscribe('ledd/cmd/state');
+  const state = (from: number, expected: string, effect: string | null = null) =>
+    ha.waitFor(
+      'ledd/cmd/state',
+      (payload) => stateOf(payload).state === expected && stateOf(payload).effect === effect,
+      from,
+    );
+
+  let from = ha.messages.length;
+  await ha.publish('ledd/cmd/set', '{"state":"ON"}');
+  await state(from, 'ON');
+  assert.match(await ledStatus(ledd.key), /^LED is ON\n/);
+  assert.match(await ledStatus(ledd.key), /watched by: ledd-mqtt \(pid \d+\)/);
+
+  from = ha.messages.length;
+  await ha.publish('ledd/cmd/set', '{"state":"ON","effect":"heartbeat"}');
+  await state(from, 'ON', 'heartbeat');
+  assert.match(await ledStatus(ledd.key), /^LED is (ON|OFF), playing heartbeat/);
+
+  // ledd names only the kind of pattern (blink): the effect keeps the name it was asked by.
+  from = ha.messages.length;
+  await ha.publish('ledd/cmd/set', '{"state":"ON","effect":"fast blink"}');
+  await state(from, 'ON', 'fast blink');
+  assert.match(await ledStatus(ledd.key), /^LED is (ON|OFF), playing blink/);
+
+  from = ha.messages.length;
+  await ha.publish('ledd/cmd/set', '{"state":"OFF"}');
+  await state(from, 'OFF');
+  assert.match(await ledStatus(ledd.key), /^LED is OFF\n/);
+  assert.deepEqual(stateOf((await retained(t, broker.url, 'ledd/cmd/state'))!), { state: 'OFF', effect: null });
+
+  // A change made beside the bridge.
+  from = ha.messages.length;
+  assert.equal((await ledctl(ledd.key, ['on'])).code, 0);
+  await state(from, 'ON');
+  from = ha.messages.length;
+  assert.equal((await ledctl(ledd.key, ['off'])).code, 0);
+  await state(from, 'OFF');
+
+  // "flash": three short flashes, then on. Its end comes from ledd (pattern-end), not from the bridge.
+  from = ha.messages.length;
+  await ha.publish('ledd/cmd/set', '{"state":"ON","effect":"flash"}');
+  await state(from, 'ON', 'flash');
+  await state(from, 'ON', null);
+  await bridge.waitLog(/^ledd changed$/);
+  assert.ok(
+    bridge.records().some((record) => record.msg === 'ledd changed' && record.cause === 'pattern-end'),
+    'the end came as a pattern-end event',
+  );
+  assert.match(await ledStatus(ledd.key), /^LED is ON\n/);
+});
+
+test('bad commands are refused in one log line each, the state republished unchanged; the bridge lives on', async (t) => {
+  const broker = await startBroker(t);
+  const ledd = await startLedd(t);
+  const bridge = startBridge(t, broker.url, ledd.key, 'bad');
+  await bridge.ready();
+  const ha = await Recorder.connect(t, broker.url);
+  await ha.subscribe('ledd/bad/state');
+  await ha.publish('ledd/bad/set', '{"state":"ON"}');
+  await ha.waitFor('ledd/bad/state', (payload) => stateOf(payload).state === 'ON');
+
+  const cases: [string, RegExp][] = [
+    ['garbage', /^command refused: "garbage" is not JSON/],
+    ['[1,2]', /^command refused: the command is not a JSON object/],
+    ['{"state":"MAYBE"}', /^command refused: "state":"MAYBE" is not ON or OFF/],
+    ['{"state":"ON","effect":"disco"}', /^command refused: the effect "disco" is unknown; use one of blink, /],
+    ['{"state":42}', /^command refused: "state" must be "ON" or "OFF"/],
+    ['{}', /^command refused: the command has neither "state" nor "effect"/],
+    ['x'.repeat(5000), /^command refused: the command is 5000 bytes/],
+  ];
+  for (const [payload, expected] of cases) {
+    const from = ha.messages.length;
+    await ha.publish('ledd/bad/set', payload);
+    const line = await bridge.waitLog(expected);
+    assert.equal(line.level, 40, 'a warning');
+    const again = await ha.waitFor('ledd/bad/state', () => true, from);
+    assert.deepEqual(stateOf(again.payload), { state: 'ON', effect: null }, `unchanged after ${payload.slice(0, 20)}`);
+  }
+  assert.ok(bridge.child.running);
+  assert.match(await ledStatus(ledd.key), /^LED is ON\n/);
+  const from = ha.messages.length;
+  await ha.publish('ledd/bad/set', '{"state":"OFF"}');
+  await ha.waitFor('ledd/bad/state', (payload) => stateOf(payload).state === 'OFF', from);
+});
