@@ -6,32 +6,10 @@ import { test } from 'node:test';
 import { MessageQueue } from '../../native/lib/index.js';
 import { ledctl, startLedd } from './harness.js';
 import { compileC } from '../helpers/cc.js';
-import { fromRoot, nativeLibUrl } from '../helpers/paths.js';
+import { fromRoot } from '../helpers/paths.js';
 import { nodeScript, runOk, spawnChild } from '../helpers/process.js';
-import { BOUND_SCALE, waitFor } from '../helpers/wait.js';
-import { scheduleProblems, stepsOf } from './patterns.js';
-
-// Our own binding sends the flood: Python's sysv_ipc cannot send types beyond a C int.
-const FLOOD = `
-import { randomBytes } from 'node:crypto';
-import { MessageQueue } from ${JSON.stringify(nativeLibUrl)};
-const queue = MessageQueue.open(Number(process.argv[1]));
-let seed = Number(process.argv[2]);
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-const between = (low, high) => low + Math.floor(random() * (high - low + 1));
-const size = () => { const r = random(); return r < 0.6 ? between(0, 64) : r < 0.9 ? between(65, 512) : between(513, 8192); };
-const bigBetween = (low, high) => low + (BigInt(Math.floor(random() * 2 ** 52)) * (high - low)) / 2n ** 52n;
-function kind() {
-  const r = random();
-  if (r < 0.5) return 1;                                   // a command with garbage text
-  if (r < 0.7) return between(3, 2 ** 30 - 1);             // unknown request types
-  if (r < 0.85) return between(2 ** 30, 2 ** 31 - 1);      // the reply range: never read by ledd
-  return bigBetween(2n ** 31n, 2n ** 63n - 1n);            // beyond 32 bits: never read by ledd
-}
-// Type 2 is left out: a valid exit from an authorized user is not an attack.
-for (let i = 0; i < 10000; i++) await queue.send(kind(), randomBytes(size()));
-console.log('sent', 10000);
-`;
+import { waitFor } from '../helpers/wait.js';
+import { FLOOD } from './flood.js';
 
 test('10 000 random payloads of random types and sizes, interleaved with valid commands', async (t) => {
   const ledd = await startLedd(t, { args: ['--housekeeping-interval', '1'] });
@@ -82,26 +60,6 @@ test('10 000 random payloads of random types and sizes, interleaved with valid c
 
   assert.equal((await ledctl(ledd.key, ['exit'])).code, 0);
   assert.equal((await ledd.child.wait()).code, 0);
-});
-
-test('the same flood while a 20 Hz pattern plays: every status request is answered, the pattern keeps its schedule', async (t) => {
-  const ledd = await startLedd(t, { args: ['--housekeeping-interval', '1', '--log-level', 'debug'] });
-  const started = await ledctl(ledd.key, ['blink', '--on', '25ms', '--off', '25ms']);
-  assert.equal(started.code, 0, started.stderr);
-  const flood = spawnChild(t, ...nodeScript(FLOOD, [String(ledd.key), '20261202']));
-  // Status, not on/off: those would end the pattern.
-  let requests = 0;
-  while (flood.running || requests < 10) {
-    const result = await ledctl(ledd.key, ['--timeout', '10', 'status', '--json']);
-    assert.equal(result.code, 0, `status request ${requests} during the flood: ${result.stderr}`);
-    assert.equal((JSON.parse(result.stdout) as { pattern: { name: string } | null }).pattern?.name, 'blink');
-    requests++;
-  }
-  assert.equal((await flood.succeeds(120_000)).stdout, 'sent 10000\n');
-  const steps = stepsOf(ledd);
-  assert.ok(steps.length > 40, `${steps.length} steps during the flood`);
-  assert.deepEqual(scheduleProblems(steps, 25, 20 * BOUND_SCALE), []);
-  assert.equal((await ledctl(ledd.key, ['exit'])).code, 0);
 });
 
 test('500 clients killed right after sending: ledctl still works and no stale replies stay', async (t) => {

@@ -1,0 +1,53 @@
+// How exactly ledd plays a pattern: every step on its schedule, none missed,
+// read from ledd's own debug log ("pattern step" records), alone and under a
+// flood. Run natively: under qemu-user (test/platforms, the foreign
+// architectures) an emulated process's timers measure the emulator, so that
+// suite leaves this file out (run-foreign-arch.sh, suite_files).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { ledctl, startLedd } from './harness.js';
+import { FLOOD } from './flood.js';
+import { nodeScript, spawnChild } from '../helpers/process.js';
+import { sleep } from '../helpers/wait.js';
+import { scheduleProblems, stepsOf } from './patterns.js';
+
+const DEBUG = ['--log-level', 'debug'];
+
+test('a 10 Hz blink for 3 s: every step on schedule (within 5 ms), none missing; off ends it within one step', async (t) => {
+  const ledd = await startLedd(t, { args: DEBUG });
+  const result = await ledctl(ledd.key, ['blink', '--on', '50ms', '--off', '50ms']);
+  assert.equal(result.code, 0, result.stderr);
+  await sleep(3000);
+  const off = await ledctl(ledd.key, ['off']);
+  const offAt = performance.timeOrigin + performance.now();
+  assert.equal(off.stdout, 'LED OFF\n');
+  await sleep(300);
+  const steps = stepsOf(ledd);
+  assert.ok(steps.length >= 55, `${steps.length} steps in 3 s at 10 Hz (20 a second)`);
+  assert.equal(steps[0]!.step, 1);
+  assert.deepEqual(scheduleProblems(steps, 50, 5), []);
+  const afterOff = steps.filter((step) => step.atMs > offAt);
+  assert.deepEqual(afterOff, [], 'no step after off was answered');
+  assert.match((await ledctl(ledd.key, ['status'])).stdout, /^LED is OFF\n/);
+});
+
+test('the same flood while a 20 Hz pattern plays: every status request is answered, the pattern keeps its schedule', async (t) => {
+  const ledd = await startLedd(t, { args: ['--housekeeping-interval', '1', '--log-level', 'debug'] });
+  const started = await ledctl(ledd.key, ['blink', '--on', '25ms', '--off', '25ms']);
+  assert.equal(started.code, 0, started.stderr);
+  const flood = spawnChild(t, ...nodeScript(FLOOD, [String(ledd.key), '20261202']));
+  // Status, not on/off: those would end the pattern.
+  let requests = 0;
+  while (flood.running || requests < 10) {
+    const result = await ledctl(ledd.key, ['--timeout', '10', 'status', '--json']);
+    assert.equal(result.code, 0, `status request ${requests} during the flood: ${result.stderr}`);
+    assert.equal((JSON.parse(result.stdout) as { pattern: { name: string } | null }).pattern?.name, 'blink');
+    requests++;
+  }
+  assert.equal((await flood.succeeds(120_000)).stdout, 'sent 10000\n');
+  const steps = stepsOf(ledd);
+  assert.ok(steps.length > 40, `${steps.length} steps during the flood`);
+  assert.deepEqual(scheduleProblems(steps, 25, 20), []);
+  assert.equal((await ledctl(ledd.key, ['exit'])).code, 0);
+});
