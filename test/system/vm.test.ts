@@ -17,12 +17,13 @@ import { fromRoot, testBuildDir } from '../helpers/paths.js';
 import { type ChildResult, runChild, runOk } from '../helpers/process.js';
 import { requireCommand, requirePythonModule } from '../helpers/tools.js';
 import { LEFTOVERS, plantLeftovers } from './host-leftovers.js';
+import { type Packages, packagesForThisTree } from '../helpers/deb.js';
 
 const here = fromRoot('test', 'system');
 const scenario = path.join(here, 'guest', 'ledd-system.sh');
 const outDir = path.join(testBuildDir, 'vm', 'ledd-system');
 /** run-vm.sh's limit (LEDD_VM_TIMEOUT): a hung VM is killed then, and its console shown. */
-const VM_TIMEOUT_S = Number(process.env.LEDD_VM_TIMEOUT ?? 420);
+const VM_TIMEOUT_S = Number(process.env.LEDD_VM_TIMEOUT ?? 900);
 
 interface Stage {
   result: ChildResult;
@@ -32,6 +33,7 @@ interface Stage {
 
 let kernel = '';
 let client = '';
+let packages: Packages;
 let stage: Stage | undefined;
 
 // --- what the guest brought back ------------------------------------------
@@ -247,6 +249,8 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
         kernel = built.stdout.trim().split('\n').pop() ?? '';
       }
       assert.ok(existsSync(kernel), `no kernel at ${kernel}`);
+      // The Debian package item 15 installs (built once per content; test/package builds the same).
+      packages = await packagesForThisTree();
     },
     { timeout: 31 * 60_000 },
   );
@@ -271,6 +275,10 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
           String(VM_TIMEOUT_S),
           '--env',
           `LEDD_CHAPTER_CLIENT=${client}`,
+          '--env',
+          `LEDD_DEB=${packages.deb}`,
+          '--env',
+          `LEDD_DEB_NEWER=${packages.newer}`,
         ],
         { env: { ...process.env, LEDD_VM_KERNEL: kernel }, timeoutMs: (VM_TIMEOUT_S + 60) * 1000 },
       );
@@ -631,6 +639,37 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     t.diagnostic(`systemd-analyze security ledd-mqtt.service (in the VM): ${exposure?.[0] ?? 'no score'}`);
     item.ok('exposure 2.0 or lower', exposure !== null && Number(exposure[1]) <= 2.0, item.fact('i14.security.out'));
     item.is('i14.stop.rc', '0', 'systemctl stop ledd-mqtt.service');
+    item.done();
+  });
+
+  test('15. the Debian package: apt install starts ledd, an upgrade keeps the LED and the pending commands, remove and purge clean up', () => {
+    const item = new Item(['i15.']);
+    item.is('i15.install.rc', '0', 'apt-get install ./ledd_*.deb');
+    item.is('i15.is_active', 'active', 'systemctl is-active ledd after the install');
+    item.is('i15.ledctl_path', '/usr/bin/ledctl', 'ledctl on PATH');
+    item.match('dpkg -S /usr/bin/ledctl names the package', item.fact('i15.dpkg_s.out'), /^ledd: \/usr\/bin\/ledctl$/);
+    item.is('i15.on.rc', '0', 'ledctl on');
+    item.is('i15.on.sim', '1', 'ledctl on drove sim_gpio17 to 1');
+    item.is('i15.upgrade.rc', '0', 'apt-get install of the newer build');
+    item.match('the newer version is installed', item.fact('i15.version'), /\+test1$/);
+    item.is('i15.upgraded.ActiveState', 'active', 'ledd active after the upgrade');
+    item.is('i15.upgraded.sim', '1', 'the LED still on after the upgrade');
+    item.match('status after the upgrade', item.fact('i15.upgraded_status.out'), /^LED is ON/);
+    item.match('commands were pending during the reinstall', item.fact('i15.pending_queue'), /qnum=[12]\b/);
+    item.is('i15.reinstall.rc', '0', 'apt-get install --reinstall');
+    item.is('i15.handed_over.ActiveState', 'active', 'ledd active after the handover');
+    item.is('i15.pending.sim', '0', 'the pending OFF was carried out after the upgrade (none lost)');
+    item.is('i15.on_again.sim', '1', 'ledctl on before the removal');
+    item.is('i15.remove.rc', '0', 'apt-get remove ledd');
+    item.is('i15.remove.queue', 'none', 'no queue after apt remove');
+    item.is('i15.remove.sim', '0', 'LED off after apt remove');
+    item.match('ledd inactive after apt remove', item.fact('i15.remove.active'), /^(inactive|unknown)$/);
+    item.is('i15.remove.state', 'kept', 'apt remove keeps the state');
+    item.is('i15.purge.rc', '0', 'apt-get purge ledd');
+    item.is('i15.purge.state', 'gone', 'apt purge deletes the state');
+    item.is('i15.purge.user', 'gone', 'apt purge deletes the ledd user');
+    item.is('i15.purge.conffiles', '', 'apt purge deletes the conffiles');
+    item.ok('dpkg -S knows nothing of ledctl after the purge', item.fact('i15.dpkg_s_after.rc') !== '0');
     item.done();
   });
 

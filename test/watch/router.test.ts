@@ -26,10 +26,7 @@ test('one process: 100 requests while it watches; every request answered, every 
   for (let index = 0; index < 100; index++) {
     const verb = index % 2 === 0 ? 'ON' : 'OFF';
     // Status requests in between: answered, and no change to be told of.
-    const [{ reply }, status] = await Promise.all([
-      exchange(verb, ledd.key, 5000),
-      exchange('STATUS', ledd.key, 5000),
-    ]);
+    const [{ reply }, status] = await Promise.all([exchange(verb, ledd.key, 5000), exchange('STATUS', ledd.key, 5000)]);
     assert.ok(reply.ok && reply.state === verb, JSON.stringify(reply));
     assert.ok(status.reply.ok, JSON.stringify(status.reply));
     expected.push(verb === 'ON' ? 'on' : 'off');

@@ -551,6 +551,62 @@ fact crash.queue "$QUEUE"
 sim_value
 fact crash.sim "$SIM"
 
+# --- item 15: the Debian package --------------------------------------------
+
+# The other way to install: the install.sh installation and the test drop-ins
+# go first. LEDD_DEB and LEDD_DEB_NEWER (the same package with a higher
+# version) come from vm.test.ts, built on the host by npm run package.
+step "15: the Debian package"
+run i15.uninstall "$LEDD_REPO/systemd/uninstall.sh" --prefix /opt/ledd --bindir /usr/local/bin --purge
+rm -rf "$dropins"
+timeout 30 systemctl daemon-reload
+export DEBIAN_FRONTEND=noninteractive
+run i15.install timeout 120 apt-get install -y --no-install-recommends "${LEDD_DEB:?}"
+show i15.installed
+fact i15.is_active "$(systemctl is-active ledd.service)"
+fact i15.ledctl_path "$(command -v ledctl)"
+run i15.dpkg_s dpkg -S /usr/bin/ledctl
+ledctl_sim i15.on on
+pid=${S[MainPID]}
+run i15.upgrade timeout 120 apt-get install -y --no-install-recommends "${LEDD_DEB_NEWER:?}"
+UNIT=$unit wait_until 30 is_running_other_than "$pid"
+show i15.upgraded
+fact i15.version "$(dpkg-query -W -f='${Version}' ledd)"
+wait_sim 1 10
+fact i15.upgraded.sim "$SIM"
+run i15.upgraded_status ledctl status
+# Commands pending on the queue while the upgrade hands over: ledd is
+# stopped (SIGSTOP) while the chapter's client queues ON then OFF, and gets
+# SIGCONT once the reinstall has sent its SIGUSR2. The old ledd may take
+# some, the new one the rest; only carrying out the last leaves the LED off.
+pid=${S[MainPID]}
+signal STOP "$pid"
+run i15.pending_on "$client" on
+run i15.pending_off "$client" off
+queue_info
+fact i15.pending_queue "$QUEUE"
+run i15.reinstall timeout 120 apt-get install -y --reinstall --no-install-recommends "$LEDD_DEB_NEWER"
+signal CONT "$pid"
+UNIT=$unit wait_until 30 is_running_other_than "$pid"
+show i15.handed_over
+wait_sim 0 10
+fact i15.pending.sim "$SIM"
+ledctl_sim i15.on_again on
+run i15.remove timeout 120 apt-get remove -y ledd
+wait_no_queue 30
+queue_info
+fact i15.remove.queue "$QUEUE"
+wait_sim 0 10
+fact i15.remove.sim "$SIM"
+fact i15.remove.active "$(systemctl is-active ledd.service)"
+fact i15.remove.state "$([[ -e /var/lib/ledd/state.json ]] && echo kept || echo gone)"
+fact i15.remove.user "$(getent passwd ledd >/dev/null && echo kept || echo gone)"
+run i15.purge timeout 120 apt-get purge -y ledd
+fact i15.purge.state "$([[ -e /var/lib/ledd ]] && echo kept || echo gone)"
+fact i15.purge.user "$(getent passwd ledd >/dev/null && echo kept || echo gone)"
+fact i15.purge.conffiles "$(ls /etc/default/ledd /etc/default/ledd-mqtt 2>/dev/null | tr '\n' ' ')"
+run i15.dpkg_s_after dpkg -S /usr/bin/ledctl
+
 # --- item 9, second half, and the journal for the other checks -------------
 
 step "journal"

@@ -1,0 +1,65 @@
+// The Debian package built from this tree, for the tests that look into it
+// and install it: `npm run package` (scripts/package.sh) into a directory
+// named after the hash of the project's files, so that a test builds it
+// once per content and never looks at a package built from other sources.
+// Beside it, the same package repacked with a higher version ("+test1"): a
+// newer build, as an upgrade installs it.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+import { fromRoot, repoRoot, testBuildDir } from './paths.js';
+import { runOk } from './process.js';
+import { requireCommand } from './tools.js';
+
+const SKIPPED = new Set(['.git', 'node_modules', 'dist', 'build', 'test/build', 'native/build', 'bench/build']);
+
+function hashTree(hash: ReturnType<typeof createHash>, relative = ''): void {
+  for (const entry of readdirSync(path.join(repoRoot, relative), { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  )) {
+    const file = relative ? `${relative}/${entry.name}` : entry.name;
+    if (SKIPPED.has(file)) continue;
+    if (entry.isDirectory()) hashTree(hash, file);
+    else if (entry.isFile()) {
+      hash.update(`${file}\0${statSync(path.join(repoRoot, file)).mode & 0o111 ? 'x' : '-'}\0`);
+      hash.update(readFileSync(path.join(repoRoot, file)));
+    }
+  }
+}
+
+export interface Packages {
+  /** ledd_<version>_<arch>.deb */
+  deb: string;
+  /** The same contents as version <version>+test1. */
+  newer: string;
+  version: string;
+  arch: string;
+}
+
+/** Builds (or finds, for the same sources) the package for this machine, and the newer build. */
+export async function packagesForThisTree(): Promise<Packages> {
+  requireCommand('dpkg-buildpackage', 'dpkg-dev');
+  requireCommand('dh_assistant', 'debhelper', ['--help']);
+  requireCommand('help2man', 'help2man');
+  const hash = createHash('sha256');
+  hashTree(hash);
+  const directory = path.join(testBuildDir, 'deb', hash.digest('hex').slice(0, 16));
+  const version = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
+  const arch = (await runOk('dpkg', ['--print-architecture'])).trim();
+  const deb = path.join(directory, `ledd_${version}_${arch}.deb`);
+  const newer = path.join(directory, `ledd_${version}+test1_${arch}.deb`);
+  if (!existsSync(newer)) {
+    rmSync(path.join(testBuildDir, 'deb'), { recursive: true, force: true });
+    mkdirSync(directory, { recursive: true });
+    await runOk('bash', [fromRoot('scripts', 'package.sh'), '--out', directory], { timeoutMs: 15 * 60_000 });
+    // A newer build of the same package: its control file's Version raised.
+    const unpacked = path.join(directory, 'unpacked');
+    await runOk('dpkg-deb', ['--raw-extract', deb, unpacked], { timeoutMs: 120_000 });
+    const control = path.join(unpacked, 'DEBIAN', 'control');
+    await runOk('sed', ['-i', `s/^Version: .*/Version: ${version}+test1/`, control]);
+    await runOk('dpkg-deb', ['--root-owner-group', '--build', unpacked, newer], { timeoutMs: 300_000 });
+    rmSync(unpacked, { recursive: true, force: true });
+  }
+  return { deb, newer, version, arch };
+}
