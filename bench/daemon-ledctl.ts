@@ -13,7 +13,7 @@ import { fromRoot } from '../test/helpers/paths.js';
 import { startBenchDaemon } from './daemon-process.js';
 import { type BenchOptions, type BenchResult, type Benchmark, median } from './runner.js';
 
-function buildChapterClient(directory: string, key: number): string {
+export function buildChapterClient(directory: string, key: number): string {
   const fixtures = fromRoot('test/daemon/fixtures/chapter');
   const header = readFileSync(path.join(fixtures, 'common.h'), 'utf8');
   writeFileSync(

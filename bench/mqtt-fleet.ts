@@ -6,10 +6,16 @@
 // to the publisher's own subscription), the floor any bridge stands on.
 // Targets: p99 under 50 ms for the fleet, none lost; ledd + bridge under
 // 100 MB of RSS per device.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 import { type Broker, Recorder, startBridge, startBroker } from '../test/bridge/harness.js';
 import { type RunningLedd, startLedd } from '../test/daemon/harness.js';
 import type { Child } from '../test/helpers/process.js';
 import { usage } from './daemon-idle.js';
+import { buildChapterClient } from './daemon-ledctl.js';
 import { type BenchOptions, type BenchResult, type Benchmark, type Row, median } from './runner.js';
 
 const DEVICES = 50;
@@ -80,6 +86,26 @@ async function toggleAll(controller: Recorder, arrivals: StateArrivals, devices:
     latencies.push(...(await Promise.all(arrived)));
   }
   return latencies;
+}
+
+/** A change made beside the bridge, by the chapter's C client: from its start to the state on the broker. */
+async function chapterChanges(arrivals: StateArrivals, device: Device, count: number): Promise<number[]> {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'ledd-bench-'));
+  try {
+    const client = buildChapterClient(directory, device.ledd.key);
+    const latencies: number[] = [];
+    for (let index = 0; index < count; index++) {
+      const state = index % 2 === 0 ? 'ON' : 'OFF';
+      const sentAt = performance.now();
+      const arrived = arrivals.expect(device.nodeId, state, () => sentAt);
+      const run = spawnSync(client, [state.toLowerCase()]);
+      if (run.status !== 0) throw new Error(`the chapter's client failed: ${run.stderr}`);
+      latencies.push(await arrived);
+    }
+    return latencies;
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 async function brokerFloor(controller: Recorder, count: number): Promise<number[]> {
@@ -169,6 +195,11 @@ export const mqttFleet: Benchmark = {
         await toggleAll(controller, arrivals, devices.slice(0, 1), rounds * 10),
         'the broker alone (publish back to own subscription)',
       );
+      const chapter = latencyRow(
+        "one device, changed by the chapter's C client (its start to the new state on the broker)",
+        await chapterChanges(arrivals, devices[0]!, rounds * 2),
+        'the broker alone (publish back to own subscription)',
+      );
       const floor = latencyRow(
         'the broker alone (publish back to own subscription)',
         await brokerFloor(controller, 200),
@@ -177,10 +208,12 @@ export const mqttFleet: Benchmark = {
       const perDevice = median(rss);
       return {
         title: `MQTT fleet: ${DEVICES} devices on one broker`,
-        rows: [fleet.row, single.row, floor.row],
+        rows: [fleet.row, single.row, chapter.row, floor.row],
         notes: [
           `fleet p99 ${fleet.p99.toFixed(1)} ms (target: under 50 ms: ${fleet.p99 < 50 ? 'met' : 'MISSED'}); ` +
             `${fleet.lost} lost (target: none: ${fleet.lost === 0 ? 'met' : 'MISSED'})`,
+          `a change by the chapter's client published: p99 ${chapter.p99.toFixed(1)} ms ` +
+            `(target: within 100 ms: ${chapter.p99 < 100 ? 'met' : 'MISSED'})`,
           `memory per device, ledd + ledd-mqtt RSS: median ${perDevice.toFixed(1)} MB, largest ${Math.max(...rss).toFixed(1)} MB ` +
             `(target: under 100 MB: ${Math.max(...rss) < 100 ? 'met' : 'MISSED'})`,
         ],

@@ -4,12 +4,14 @@
 // CommonJS file without its ES module loader and without a file read per
 // module, which is most of what ledctl spent before its request. The sources
 // stay the single truth; this file is built from them by `npm run build`.
+// `node scripts/bundle-ledctl.mjs DIR` bundles another tree's dist/ (a
+// foreign-architecture root's: the output is the same JavaScript everywhere).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { build } from 'esbuild';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 
 await build({
   entryPoints: [path.join(root, 'dist/command/main.js')],

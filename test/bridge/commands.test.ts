@@ -1,9 +1,12 @@
-// Commands on the set topic reach the LED; ledd's own changes (ledctl, a
-// pattern ending) reach the state topic; bad commands change nothing.
+// Commands on the set topic reach the LED; ledd's own changes (ledctl, the
+// chapter's C client, a pattern ending) reach the state topic; bad commands
+// change nothing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { buildChapterClient } from '../daemon/chapter-client.js';
 import { ledctl, startLedd } from '../daemon/harness.js';
+import { runOk } from '../helpers/process.js';
 import { Recorder, retained, startBridge, startBroker, stateOf } from './harness.js';
 
 async function ledStatus(key: number): Promise<string> {
@@ -12,9 +15,10 @@ async function ledStatus(key: number): Promise<string> {
   return result.stdout;
 }
 
-test('ON, OFF and effects on the command topic drive the LED; ledctl and a finished pattern are published', async (t) => {
+test("ON, OFF and effects on the command topic drive the LED; ledctl, the chapter's client and a finished pattern are published", async (t) => {
   const broker = await startBroker(t);
   const ledd = await startLedd(t);
+  const chapter = await buildChapterClient(t, ledd.key);
   const bridge = startBridge(t, broker.url, ledd.key, 'cmd');
   await bridge.ready();
   const ha = await Recorder.connect(t, broker.url);
@@ -55,6 +59,13 @@ test('ON, OFF and effects on the command topic drive the LED; ledctl and a finis
   await state(from, 'ON');
   from = ha.messages.length;
   assert.equal((await ledctl(ledd.key, ['off'])).code, 0);
+  await state(from, 'OFF');
+  // The chapter's C client, which waits for no answer, as written.
+  from = ha.messages.length;
+  await runOk(chapter, ['on']);
+  await state(from, 'ON');
+  from = ha.messages.length;
+  await runOk(chapter, ['off']);
   await state(from, 'OFF');
 
   // "flash": three short flashes, then on. Its end comes from ledd (pattern-end), not from the bridge.

@@ -396,11 +396,13 @@ main() {
 		((npm_rc == 0)) && echo "$deps_key" >"$dir/deps-installed"
 	else
 		# node_modules (its native modules included) as npm ci left it; our addons rebuilt in the
-		# root from this source, and dist/ by the root's TypeScript run on this machine's node:
-		# the JavaScript is the same, made in 5 s instead of 55 s under emulation.
+		# root from this source, and dist/ (ledctl's bundle included, by this machine's esbuild)
+		# by the root's TypeScript run on this machine's node: the JavaScript is the same, made
+		# in 5 s instead of 55 s under emulation.
 		log "node_modules reused; rebuilding native/ in the $arch root and dist/ (log: $out/npm.log)"
 		{ in_chroot "$root" 'npm run install --foreground-scripts' &&
-			(cd "$root$project" && node node_modules/typescript/bin/tsc -p tsconfig.json); } >"$out/npm.log" 2>&1 || npm_rc=$?
+			(cd "$root$project" && node node_modules/typescript/bin/tsc -p tsconfig.json) &&
+			node "$repo/scripts/bundle-ledctl.mjs" "$root$project"; } >"$out/npm.log" 2>&1 || npm_rc=$?
 	fi
 	cpu_now
 	local build_s=$((SECONDS - t0)) build_cpu=$((cpu - c0))

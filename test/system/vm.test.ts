@@ -644,6 +644,14 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
 
   test('15. the Debian package: apt install starts ledd, an upgrade keeps the LED and the pending commands, remove and purge clean up', () => {
     const item = new Item(['i15.']);
+    item.is('i15.policy_install.rc', '0', 'apt-get install with a policy-rc.d that forbids starts');
+    item.is('i15.policy.enabled', 'enabled', 'ledd.service enabled under policy-rc.d 101');
+    item.match(
+      'ledd.service not started under policy-rc.d 101',
+      item.fact('i15.policy.active'),
+      /^(inactive|unknown)$/,
+    );
+    item.is('i15.policy_purge.rc', '0', 'apt-get purge (policy-rc.d part)');
     item.is('i15.install.rc', '0', 'apt-get install ./ledd_*.deb');
     item.is('i15.is_active', 'active', 'systemctl is-active ledd after the install');
     item.is('i15.ledctl_path', '/usr/bin/ledctl', 'ledctl on PATH');
