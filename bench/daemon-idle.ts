@@ -15,6 +15,8 @@ export interface Usage {
   cpuMs: number;
   switches: number;
   rssMb: number;
+  /** Proportional set size: shared pages (node's own code) divided among the processes sharing them. */
+  pssMb: number;
 }
 
 export function usage(pid: number): Usage {
@@ -27,7 +29,8 @@ export function usage(pid: number): Usage {
     for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) switches += Number(match[1]);
   }
   const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuMs, switches, rssMb: Number(rss?.[1] ?? 0) / 1024 };
+  const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return { cpuMs, switches, rssMb: Number(rss?.[1] ?? 0) / 1024, pssMb: Number(pss?.[1] ?? 0) / 1024 };
 }
 
 export const daemonIdle: Benchmark = {

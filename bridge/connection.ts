@@ -3,6 +3,8 @@
 // the broker; a last will that marks the LED unavailable; reconnection with
 // exponential back-off; a refused login ends the bridge instead of retrying
 // for ever with credentials that will not start working by themselves.
+import type { Socket } from 'node:net';
+
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 
 import type { BridgeConfig } from './config.js';
@@ -70,6 +72,10 @@ export class BrokerConnection {
       );
     };
     client.on('connect', (connack) => {
+      // A command's acknowledgement and the state that follows it are small
+      // writes in a row: Nagle's algorithm would hold the second for the
+      // broker's delayed ACK (40 ms).
+      (client.stream as Partial<Socket>).setNoDelay?.(true);
       this.#attempt = 0;
       this.#wasConnected = true;
       log.info({ broker: config.brokerUrl, sessionPresent: connack.sessionPresent }, 'connected to the broker');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import net from 'node:net';
+import net, { type Socket } from 'node:net';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 
@@ -86,6 +86,8 @@ export async function startBroker(t: After, options: BrokerOptions = {}): Promis
     `persistence_location ${directory}/`,
     'autosave_on_changes true',
     'autosave_interval 1',
+    // As the README advises for a broker of ledd bridges: no Nagle delay on small messages.
+    'set_tcp_nodelay true',
     'log_dest stdout',
     'log_type error',
     'log_type warning',
@@ -222,6 +224,10 @@ export class Recorder {
 
   static async connect(t: After, url: string, options: mqtt.IClientOptions = {}): Promise<Recorder> {
     const client = await mqtt.connectAsync(url, { reconnectPeriod: 200, connectTimeout: 5000, ...options });
+    // As a controller should (and ledd-mqtt does): no Nagle delay on small messages.
+    const noDelay = (): void => void (client.stream as Partial<Socket>).setNoDelay?.(true);
+    noDelay();
+    client.on('connect', noDelay);
     t.after(() => client.endAsync(true).catch(() => undefined));
     return new Recorder(client);
   }
