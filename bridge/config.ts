@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { KEY_FORMS, parseKey } from '../native/lib/key.js';
-import { parseFlags, UsageError } from '../common/flags.js';
+import { type Option, badValue, oneOf, parseFlags, UsageError } from '../common/flags.js';
 import { DEFAULT_KEY } from '../protocol/constants.js';
+import { parseKeyOption } from '../common/key-option.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export type LogFormat = 'auto' | 'json' | 'journal';
@@ -30,11 +30,6 @@ export interface BridgeConfig {
   reconnectMaxMs: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
-}
-
-interface Option {
-  flag: string;
-  env: string;
 }
 
 export const options = {
@@ -59,16 +54,6 @@ export const PASSWORD_CREDENTIAL = 'mqtt-password';
 
 export type ParsedCommandLine = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: BridgeConfig };
 
-function bad(option: Option, value: string, expected: string): UsageError {
-  return new UsageError(`${option.flag} (${option.env}): "${value}" is not valid; ${expected}`);
-}
-
-function oneOf<T extends string>(option: Option, value: string, allowed: readonly T[]): T {
-  const lower = value.toLowerCase();
-  if ((allowed as readonly string[]).includes(lower)) return lower as T;
-  throw bad(option, value, `use one of ${allowed.join(', ')}`);
-}
-
 /** The host name as Home Assistant and MQTT topics accept it: letters, digits, '_' and '-'. */
 export function sanitiseNodeId(name: string): string {
   const cleaned = name.replace(/[^a-zA-Z0-9_-]/g, '_');
@@ -80,15 +65,15 @@ function parseBroker(option: Option, value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw bad(option, value, 'give a URL such as mqtt://localhost:1883 or mqtts://broker.example:8883');
+    throw badValue(option, value, 'give a URL such as mqtt://localhost:1883 or mqtts://broker.example:8883');
   }
   if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:')
-    throw bad(option, value, 'the scheme must be mqtt:// or mqtts:// (TLS)');
-  if (url.hostname === '') throw bad(option, value, 'name the broker host, e.g. mqtt://localhost:1883');
+    throw badValue(option, value, 'the scheme must be mqtt:// or mqtts:// (TLS)');
+  if (url.hostname === '') throw badValue(option, value, 'name the broker host, e.g. mqtt://localhost:1883');
   if (url.username !== '' || url.password !== '')
-    throw bad(option, value, 'put no user or password in the URL; use --username and --password-file');
+    throw badValue(option, value, 'put no user or password in the URL; use --username and --password-file');
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '')
-    throw bad(option, value, 'give only mqtt[s]://HOST[:PORT], with no path or query');
+    throw badValue(option, value, 'give only mqtt[s]://HOST[:PORT], with no path or query');
   return `${url.protocol}//${url.host}`;
 }
 
@@ -96,31 +81,36 @@ function parseBroker(option: Option, value: string): string {
 function parsePrefix(option: Option, value: string): string {
   const levels = value.split('/');
   if (levels.some((level) => level === '' || !/^[A-Za-z0-9_.-]+$/.test(level)))
-    throw bad(option, value, "give topic levels of letters, digits, '_', '-' or '.', separated by '/' (e.g. ledd)");
+    throw badValue(
+      option,
+      value,
+      "give topic levels of letters, digits, '_', '-' or '.', separated by '/' (e.g. ledd)",
+    );
   return value;
 }
 
 function parseNodeId(option: Option, value: string): string {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(value))
-    throw bad(option, value, "give 1 to 64 letters, digits, '_' or '-' (Home Assistant's node_id)");
+    throw badValue(option, value, "give 1 to 64 letters, digits, '_' or '-' (Home Assistant's node_id)");
   return value;
 }
 
 function parseClientId(option: Option, value: string): string {
-  if (!/^[\x21-\x7e]{1,64}$/.test(value)) throw bad(option, value, 'give 1 to 64 printable characters without spaces');
+  if (!/^[\x21-\x7e]{1,64}$/.test(value))
+    throw badValue(option, value, 'give 1 to 64 printable characters without spaces');
   return value;
 }
 
 function parseUsername(option: Option, value: string): string {
   if (value.length > 256 || [...value].some((character) => character.charCodeAt(0) < 0x20))
-    throw bad(option, value, 'give a user name of at most 256 characters, without control characters');
+    throw badValue(option, value, 'give a user name of at most 256 characters, without control characters');
   return value;
 }
 
 function parseSeconds(option: Option, value: string): number {
   const seconds = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || seconds < 1 || seconds > 3600)
-    throw bad(option, value, 'give seconds from 1 to 3600');
+    throw badValue(option, value, 'give seconds from 1 to 3600');
   return seconds * 1000;
 }
 
@@ -128,7 +118,11 @@ function readFileFor(option: Option, file: string): Buffer {
   try {
     return readFileSync(path.resolve(file));
   } catch (error) {
-    throw bad(option, file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw badValue(
+      option,
+      file,
+      `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -137,8 +131,8 @@ function readPassword(option: Option, file: string): string {
   const text = readFileFor(option, file)
     .toString('utf8')
     .replace(/\r?\n$/, '');
-  if (text === '') throw bad(option, file, 'the file is empty; put the password in it');
-  if (/[\r\n]/.test(text)) throw bad(option, file, 'the password file must hold one line');
+  if (text === '') throw badValue(option, file, 'the file is empty; put the password in it');
+  if (/[\r\n]/.test(text)) throw badValue(option, file, 'the password file must hold one line');
   return text;
 }
 
@@ -176,20 +170,13 @@ export function parseCommandLine(
   };
 
   const keyText = raw(options.key);
-  let key = DEFAULT_KEY;
-  if (keyText !== undefined) {
-    try {
-      key = parseKey(keyText);
-    } catch (error) {
-      throw bad(options.key, keyText, `give ${KEY_FORMS} (${(error as Error).message})`);
-    }
-  }
+  const key = keyText === undefined ? DEFAULT_KEY : parseKeyOption(options.key, keyText);
   const brokerUrl = read(options.broker, parseBroker, 'mqtt://localhost:1883');
   const tls = brokerUrl.startsWith('mqtts:');
   const fileOption = (option: Option): Buffer | undefined => {
     const file = raw(option);
     if (file === undefined) return undefined;
-    if (!tls) throw bad(option, file, `TLS files need an mqtts:// broker URL (${options.broker.flag})`);
+    if (!tls) throw badValue(option, file, `TLS files need an mqtts:// broker URL (${options.broker.flag})`);
     return readFileFor(option, file);
   };
   const ca = fileOption(options.caFile);
@@ -197,7 +184,7 @@ export function parseCommandLine(
   const privateKey = fileOption(options.keyFile);
   if ((cert === undefined) !== (privateKey === undefined)) {
     const [given, missing] = cert ? [options.certFile, options.keyFile] : [options.keyFile, options.certFile];
-    throw bad(given, raw(given)!, `a client certificate needs both ${given.flag} and ${missing.flag}`);
+    throw badValue(given, raw(given)!, `a client certificate needs both ${given.flag} and ${missing.flag}`);
   }
 
   const username = read(options.username, parseUsername, undefined as string | undefined);
@@ -210,7 +197,7 @@ export function parseCommandLine(
   else if (credential !== undefined && existsSync(credential))
     password = readPassword(options.passwordFile, credential);
   if (password !== undefined && username === undefined)
-    throw bad(
+    throw badValue(
       options.passwordFile,
       passwordFile ?? credential!,
       `a password needs a user name too (${options.username.flag})`,

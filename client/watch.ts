@@ -11,6 +11,7 @@ import { CHANGE_CAUSES, type ChangeCause, WATCH_RENEW_MS } from '../protocol/wat
 import { ClientError, ClientExit } from './errors.js';
 import { permissionDenied } from './exchange.js';
 import { ReplyRouter } from './reply-router.js';
+import { processExists } from '../common/processes.js';
 
 export interface LedSnapshot {
   /** The line's level now. */
@@ -40,15 +41,6 @@ const RETRY_MS = 500;
 const ANSWER_MS = 5_000;
 
 class Gone extends Error {}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 function snapshotOf(reply: Reply & { ok: true }): LedSnapshot {
   const { fields } = reply;

@@ -4,11 +4,12 @@
 import os from 'node:os';
 import path from 'node:path';
 
-import { KEY_FORMS, formatKey, parseKey } from '../native/lib/key.js';
-import { parseFlags, UsageError } from '../common/flags.js';
+import { formatKey } from '../native/lib/key.js';
+import { type Option, badValue, oneOf, parseFlags, UsageError } from '../common/flags.js';
 import { BACKEND_CHOICES, type BackendChoice } from './gpio/line.js';
 import { groupId } from '../common/accounts.js';
 import { DEFAULT_KEY } from '../protocol/constants.js';
+import { parseKeyOption } from '../common/key-option.js';
 
 export type StartState = 'on' | 'off' | 'restore';
 export type ExitState = 'on' | 'off' | 'keep';
@@ -33,12 +34,6 @@ export interface Config {
   housekeepingSeconds: number;
 }
 
-interface Option {
-  flag: string;
-  env: string;
-  switch?: boolean;
-}
-
 const options = {
   key: { flag: '--key', env: 'LEDD_KEY' },
   mode: { flag: '--mode', env: 'LEDD_MODE' },
@@ -58,31 +53,21 @@ const options = {
 export type ParsedCommandLine =
   { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config } | { kind: 'cleanup'; config: Config };
 
-function bad(option: Option, value: string, expected: string): UsageError {
-  return new UsageError(`${option.flag} (${option.env}): "${value}" is not valid; ${expected}`);
-}
-
-function oneOf<T extends string>(option: Option, value: string, allowed: readonly T[]): T {
-  const lower = value.toLowerCase();
-  if ((allowed as readonly string[]).includes(lower)) return lower as T;
-  throw bad(option, value, `use one of ${allowed.join(', ')}`);
-}
-
 function parseMode(option: Option, value: string): number {
   const digits = value.replace(/^0o/i, '');
   if (!/^[0-7]{1,4}$/.test(digits) || Number.parseInt(digits, 8) > 0o777) {
-    throw bad(option, value, 'give octal permission bits such as 0660');
+    throw badValue(option, value, 'give octal permission bits such as 0660');
   }
   const mode = Number.parseInt(digits, 8);
   if (mode & 0o007) {
-    throw bad(
+    throw badValue(
       option,
       value,
       "it gives every user on the machine access to the queue; leave the 'other' digit 0, e.g. 0660",
     );
   }
   if ((mode & 0o600) !== 0o600)
-    throw bad(option, value, 'the owner (ledd itself) needs read and write: 6 as the first digit');
+    throw badValue(option, value, 'the owner (ledd itself) needs read and write: 6 as the first digit');
   return mode;
 }
 
@@ -90,25 +75,25 @@ function parseGroup(option: Option, value: string): number {
   if (/^\d+$/.test(value)) return Number(value);
   const gid = groupId(value);
   if (gid === undefined)
-    throw bad(option, value, 'no such group in /etc/group; give an existing group name or a numeric gid');
+    throw badValue(option, value, 'no such group in /etc/group; give an existing group name or a numeric gid');
   return gid;
 }
 
 function parseLine(option: Option, value: string, chip: string | undefined): string | number {
   if (/^\d+$/.test(value)) {
     if (chip === undefined)
-      throw bad(option, value, 'a line offset needs --chip too (or give the line name, e.g. GPIO17)');
+      throw badValue(option, value, 'a line offset needs --chip too (or give the line name, e.g. GPIO17)');
     return Number(value);
   }
   if (!/^[\w.-]{1,31}$/.test(value))
-    throw bad(option, value, 'give a line name such as GPIO17, or an offset with --chip');
+    throw badValue(option, value, 'give a line name such as GPIO17, or an offset with --chip');
   return value;
 }
 
 function parseSeconds(option: Option, value: string): number {
   const seconds = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || seconds < 0.1 || seconds > 3600) {
-    throw bad(option, value, 'give seconds from 0.1 to 3600');
+    throw badValue(option, value, 'give seconds from 0.1 to 3600');
   }
   return seconds;
 }
@@ -147,20 +132,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   };
 
   const keyText = raw(options.key);
-  let key = DEFAULT_KEY;
-  if (keyText !== undefined) {
-    try {
-      key = parseKey(keyText);
-    } catch (error) {
-      throw bad(options.key, keyText, `give ${KEY_FORMS} (${(error as Error).message})`);
-    }
-  }
+  const key = keyText === undefined ? DEFAULT_KEY : parseKeyOption(options.key, keyText);
   const chip = raw(options.chip);
   if (chip !== undefined && !/^[\w./-]{1,64}$/.test(chip))
-    throw bad(options.chip, chip, 'give a chip name such as gpiochip4');
+    throw badValue(options.chip, chip, 'give a chip name such as gpiochip4');
   const activeLowText = env[options.activeLow.env];
   if (activeLowText !== undefined && !/^(0|1|true|false|yes|no)$/i.test(activeLowText)) {
-    throw bad(options.activeLow, activeLowText, 'use 1 or 0');
+    throw badValue(options.activeLow, activeLowText, 'use 1 or 0');
   }
   const stateFileText = raw(options.stateFile);
 

@@ -7,21 +7,12 @@ import { REPLY_TYPE_BASE } from '../protocol/constants.js';
 import { formatOk, type LedState } from '../protocol/reply.js';
 import { type ChangeCause, MAX_WATCHERS, WATCH_TTL_MS } from '../protocol/watch.js';
 import type { ReplySender } from './reply-sender.js';
+import { processExists } from '../common/processes.js';
 
 interface Watcher {
   id: string;
   name: string;
   expiresAt: number;
-}
-
-/** Whether a process exists (EPERM: it does, as another user's). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 export class Watchers {

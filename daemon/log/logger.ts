@@ -4,29 +4,14 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 import type { LogFormat, LogLevel } from '../config.js';
+import { journalLogger } from '../../common/journal-log.js';
 import { prettyLine } from './pretty.js';
 
 export type { Logger };
 
-const journalPriorities: [pino.Level, number][] = [
-  ['trace', 7],
-  ['debug', 7],
-  ['info', 6],
-  ['warn', 4],
-  ['error', 3],
-  ['fatal', 2],
-];
-
 function stdoutLines(transform: (line: string) => string): DestinationStream {
   const destination = pino.destination({ dest: 1, sync: true });
   return { write: (line: string) => destination.write(transform(line)) };
-}
-
-function journalStream(): pino.MultiStreamRes {
-  return pino.multistream(
-    journalPriorities.map(([level, priority]) => ({ level, stream: stdoutLines((line) => `<${priority}>${line}`) })),
-    { dedupe: true },
-  );
 }
 
 export function resolveLogFormat(
@@ -42,7 +27,7 @@ export function resolveLogFormat(
 export function createLogger(level: LogLevel, format: LogFormat): Logger {
   const resolved = resolveLogFormat(format, process.env, process.stdout.isTTY === true);
   const options: pino.LoggerOptions = { level, base: { pid: process.pid }, name: 'ledd' };
-  if (resolved === 'journal') return pino({ ...options, base: null, timestamp: false }, journalStream());
+  if (resolved === 'journal') return journalLogger(options);
   if (resolved === 'pretty') return pino(options, stdoutLines(prettyLine));
   return pino(options, pino.destination({ dest: 1, sync: true }));
 }
