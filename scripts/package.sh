@@ -57,4 +57,6 @@ echo "package: building ledd $version for $arch ($codename) in $stage"
 $(tail -n 25 "$stage/build.log")"
 deb=ledd_${version}_$arch.deb
 mv "$stage/$deb" "$out/$deb"
+# The staged tree is kept only when the build failed, for its log.
+rm -rf "$stage"
 echo "package: $out/$deb"
