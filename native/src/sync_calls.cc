@@ -101,7 +101,12 @@ napi_value Guarded(napi_env env, Body body) {
   try {
     return body();
   } catch (const Napi::Error& error) {
-    error.ThrowAsJavaScriptException();
+    try {
+      error.ThrowAsJavaScriptException();
+    } catch (const Napi::Error&) {
+      // Nothing can be thrown into an environment that is being torn down (a
+      // Worker being terminate()d); the exception must still not leave here.
+    }
     return nullptr;
   }
 }
