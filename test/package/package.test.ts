@@ -182,7 +182,17 @@ describe('the Debian package (npm run package)', () => {
 
   test('lintian: no error and no warning (every override says why, in debian/ledd.lintian-overrides)', async (t) => {
     requireCommand('lintian', 'lintian');
-    const result = await runChild('lintian', ['--fail-on', 'error,warning', packages.deb], { timeoutMs: 300_000 });
+    // lintian leaves its scratch (mldbm-*) in TMPDIR: one of the test's own, removed after.
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'ledd-lintian-'));
+    let result;
+    try {
+      result = await runChild('lintian', ['--fail-on', 'error,warning', packages.deb], {
+        timeoutMs: 300_000,
+        env: { ...process.env, TMPDIR: scratch },
+      });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
     const lines = (result.stdout + result.stderr)
       .split('\n')
       .filter((line) => line && !/running with root privileges/.test(line));
