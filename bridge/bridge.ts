@@ -5,7 +5,7 @@ import type { IPublishPacket } from 'mqtt';
 
 import { ClientError, ClientExit } from '../client/errors.js';
 import { exchange } from '../client/exchange.js';
-import type { WatchEvent } from '../client/watch.js';
+import { type WatchEvent, watchLed } from '../client/watch.js';
 import type { PatternName } from '../protocol/pattern.js';
 import { type LedCommand, parseCommand } from './commands.js';
 import type { BridgeConfig } from './config.js';
@@ -13,7 +13,6 @@ import { BrokerConnection } from './connection.js';
 import { RecentIds } from './duplicates.js';
 import { effectFor } from './effects.js';
 import { BridgeExit } from './exit-codes.js';
-import { WatchFailure, watchLedd } from './led-watch.js';
 import type { Logger } from './log.js';
 import {
   AVAILABLE,
@@ -92,10 +91,13 @@ export class Bridge {
     });
     this.#connection = connection;
     try {
-      for await (const event of watchLedd(this.#config.key, WATCH_NAME, both)) this.#onWatch(event);
+      for await (const event of watchLed({ key: this.#config.key, name: WATCH_NAME, signal: both })) {
+        this.#onWatch(event);
+      }
     } catch (error) {
-      if (!(error instanceof WatchFailure)) throw error;
-      const permission = error.clientExitCode === ClientExit.permission;
+      // What waiting will not mend: permission denied on ledd's queue, ledd refusing the watch.
+      if (!(error instanceof ClientError)) throw error;
+      const permission = error.exitCode === ClientExit.permission;
       this.#log.fatal(`cannot watch ledd: ${error.message}`);
       exitCode = permission ? BridgeExit.queuePermission : BridgeExit.failure;
     }
