@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# npm run package [-- --out DIR] [--version-suffix SUFFIX]
-# Builds ledd_<version>_<arch>.deb for this machine's Debian release and
-# architecture with Debian's own tools (dpkg-buildpackage, debhelper: see
-# debian/rules) from a staged copy of the project (the working tree, without
-# what a build makes), into DIR (default build/deb). The version is
-# package.json's, plus SUFFIX (e.g. +b2, a rebuild that apt sees as newer).
-# For arm64 and armhf, test/platforms/run-foreign-arch.sh runs this script in
-# its trixie root under qemu-user (LEDD_PACKAGE=1).
+# npm run package [-- --arch arm64|armhf] [--out DIR] [--version-suffix SUFFIX]
+# Builds ledd_<version>_<arch>.deb with Debian's own tools (dpkg-buildpackage,
+# debhelper: see debian/rules) from a staged copy of the project (the working
+# tree, without what a build makes), into DIR (default build/deb). The version
+# is package.json's, plus SUFFIX (e.g. +b2, a rebuild that apt sees as newer).
+# Without --arch: for this machine's Debian release and architecture. With
+# --arch arm64 or armhf: in a Debian trixie root of that architecture under
+# qemu-user (test/platforms/run-foreign-arch.sh builds or reuses it, and the
+# project in it, then runs this script there with --prebuilt); needs root.
+# --prebuilt: the tree's node_modules, dist/ and native/build are already
+# built for this machine and go into the stage as they are (no npm ci).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 out=$repo/build/deb
 suffix=
+target=
+prebuilt=0
 die() {
 	echo "package: $1" >&2
 	exit "${2:-1}"
@@ -24,10 +29,31 @@ while (($#)); do
 		[[ $suffix =~ ^[+~][a-z0-9.+~]*$ ]] || die "--version-suffix: \"$suffix\" is not + or ~ then letters, digits, . + ~" 2
 		shift 2
 		;;
-	-h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--arch)
+		target=${2:?--arch needs arm64 or armhf}
+		[[ $target == arm64 || $target == armhf ]] || die "--arch: \"$target\" is not arm64 or armhf (without --arch: this machine's)" 2
+		shift 2
+		;;
+	--prebuilt) prebuilt=1; shift ;;
+	-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" 2 ;;
 	esac
 done
+if [[ -n $target ]]; then
+	# The root's own build: the tree built there, packaged there.
+	work=$repo/build/deb-foreign/$target
+	rm -rf "$work"
+	mkdir -p "$out" "$work"
+	LEDD_FOREIGN_SUITES=package LEDD_PACKAGE_VERSION_SUFFIX=$suffix \
+		bash "$repo/test/platforms/run-foreign-arch.sh" "$target" "$work" ||
+		die "the $target build failed: see $work/package.log (and package-build.log, npm.log there)"
+	for deb in "$work"/ledd_*_"$target".deb; do
+		mv "$deb" "$out/"
+		echo "package: $(cd "$out" && pwd -P)/$(basename "$deb")"
+	done
+	exit 0
+fi
+
 for tool in dpkg-buildpackage dh help2man node npm; do
 	command -v "$tool" >/dev/null || die "$tool is missing: install the packages in .ci/packages (debhelper, help2man, dpkg-dev) and Node.js 20"
 done
@@ -40,9 +66,19 @@ rm -rf "$stage"
 mkdir -p "$stage/ledd-$version" "$out"
 out=$(cd "$out" && pwd -P)
 
-tar -C "$repo" --exclude=./.git --exclude=./node_modules --exclude=./dist --exclude=./build \
-	--exclude=./native/build --exclude=./test/build --exclude=./bench/build -cf - . |
-	tar -C "$stage/ledd-$version" -xf -
+built=(--exclude=./node_modules --exclude=./dist)
+if ((prebuilt)); then
+	for made in node_modules dist/daemon/main.js dist/ledctl.cjs native/build/Release/sysv_mq.node; do
+		[[ -e $repo/$made ]] || die "--prebuilt: $repo/$made is missing; build first (npm ci)"
+	done
+	built=()
+fi
+tar -C "$repo" --exclude=./.git --exclude=./build --exclude=./native/build --exclude=./test/build \
+	--exclude=./bench/build "${built[@]}" -cf - . | tar -C "$stage/ledd-$version" -xf -
+if ((prebuilt)); then
+	mkdir -p "$stage/ledd-$version/native/build/Release"
+	cp -a "$repo"/native/build/Release/*.node "$stage/ledd-$version/native/build/Release/"
+fi
 cat >"$stage/ledd-$version/debian/changelog" <<CHANGELOG
 ledd ($version) $codename; urgency=medium
 
@@ -52,7 +88,7 @@ ledd ($version) $codename; urgency=medium
 CHANGELOG
 
 echo "package: building ledd $version for $arch ($codename) in $stage"
-(cd "$stage/ledd-$version" && dpkg-buildpackage -b -us -uc) >"$stage/build.log" 2>&1 ||
+(cd "$stage/ledd-$version" && LEDD_PREBUILT=$prebuilt dpkg-buildpackage -b -us -uc) >"$stage/build.log" 2>&1 ||
 	die "dpkg-buildpackage failed (log: $stage/build.log):
 $(tail -n 25 "$stage/build.log")"
 deb=ledd_${version}_$arch.deb

@@ -7,6 +7,9 @@
 //   arm64: the queue binding's tests (test/native) and the daemon's host tests (test/daemon)
 //   armhf: the queue binding's tests, and the chapter's C client, compiled in
 //          the root, driving `ledd --backend sim` (test/daemon/foreign-clients)
+//   both:  ledd's Debian package for the architecture, built in the root by
+//          dpkg-buildpackage (scripts/package.sh --prebuilt), checked as
+//          test/package checks this machine's: contents, control, lintian.
 // The two run at once (one core each on a 2-core machine; LEDD_FOREIGN_SERIAL=1
 // runs them one after the other). A missing tool (qemu-user-static,
 // binfmt-support, arch-test, mmdebstrap) fails the test naming the Debian package.
@@ -14,7 +17,17 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import test from 'node:test';
 
-import { testBuildDir } from '../helpers/paths.js';
+import {
+  checkConffiles,
+  checkControl,
+  checkFiles,
+  checkManPages,
+  checkNativeModules,
+  checkNoDevelopmentFiles,
+  lintian,
+  openDeb,
+} from '../helpers/deb-checks.js';
+import { fromRoot, testBuildDir } from '../helpers/paths.js';
 import { type ScriptResult, outputTail, readEnv, readText, runPlatformScript } from './script-run.js';
 
 interface Arch {
@@ -23,8 +36,12 @@ interface Arch {
   longBits: number;
   /** e_machine of the ELF files built in the root. */
   elfMachine: number;
+  /** The node --test suites run in the root. */
   suites: Record<string, string>;
 }
+
+/** The package suite's line in results.env: exit:0 deb:ledd_0.1.0_arm64.deb seconds:200 */
+const PACKAGE_SUITE = 'package';
 
 const ARCHES: Arch[] = [
   {
@@ -105,7 +122,7 @@ for (const arch of ARCHES) {
             `the tests ran with ${build.qemu_msqid_fix} preloaded, which reads it from /proc/sysvipc/msg`,
         );
       }
-      for (const suite of Object.keys(arch.suites)) {
+      for (const suite of [...Object.keys(arch.suites), PACKAGE_SUITE]) {
         t.diagnostic(`${arch.name} ${suite}: ${results[suite] ?? 'did not run'}`);
       }
 
@@ -171,6 +188,46 @@ for (const arch of ARCHES) {
           assert.equal(counts.exit, 0, `node --test exited ${counts.exit}:\n${failures(log)}`);
         });
       }
+
+      await t.test(
+        `the ${arch.name} Debian package: built in the root, its contents and control as on amd64, lintian`,
+        async (st) => {
+          const line = results[PACKAGE_SUITE];
+          const built = /^exit:(\d+) deb:(\S*)/.exec(line ?? '');
+          const log = readText(path.join(out, 'package.log'));
+          assert.ok(built, `the package suite did not run:\n${tail}`);
+          assert.equal(built[1], '0', `scripts/package.sh failed in the root:\n${log.slice(-3000)}`);
+          const version = (JSON.parse(readText(fromRoot('package.json'))) as { version: string }).version;
+          assert.equal(built[2], `ledd_${version}_${arch.name}.deb`);
+          const opened = await openDeb(path.join(out, built[2]));
+          try {
+            const archive = new Set(readText(path.join(out, 'archive-packages.txt')).split('\n').filter(Boolean));
+            assert.ok(archive.has('libgpiod3'), "archive-packages.txt lists trixie's packages");
+            await checkControl(opened, {
+              version,
+              arch: arch.name,
+              libgpiodRuntime: 'libgpiod3',
+              isDebianPackage: (name) => Promise.resolve(archive.has(name)),
+            });
+            checkFiles(opened);
+            await checkConffiles(opened);
+            checkNoDevelopmentFiles(opened);
+            // The trixie root builds the libgpiod 2.x binding; node-libgpiod (libgpiod 1.x) is left out.
+            checkNativeModules(opened, arch.name, [
+              '/usr/lib/ledd/native/build/Release/sysv_mq.node',
+              '/usr/lib/ledd/native/build/Release/gpiod2.node',
+              '/usr/lib/ledd/node_modules/sd-notify/build/Release/notify.node',
+            ]);
+            await checkManPages(opened);
+            const checked = await lintian(opened.deb);
+            st.diagnostic(`lintian ${built[2]}: ${checked.lines.length === 0 ? 'clean' : checked.lines.join(' | ')}`);
+            assert.deepEqual(checked.lines, []);
+            assert.equal(checked.code, 0);
+          } finally {
+            opened.close();
+          }
+        },
+      );
 
       assert.equal(run.code, 0, `run-foreign-arch.sh ${arch.name} failed (exit ${run.code}):\n${tail}`);
     },

@@ -14,12 +14,18 @@
 #   arm64: native (dist/test/native/: the queue binding), daemon (dist/test/daemon/)
 #   armhf: native, chapter (dist/test/daemon/foreign-clients.test.js: the
 #          chapter's C client, compiled with the root's cc, driving ledd --backend sim)
-# LEDD_FOREIGN_SUITES="native daemon ..." overrides the list.
+#   both:  package (not node --test: scripts/package.sh --prebuilt, ledd's
+#          Debian package for ARCH built by dpkg-buildpackage in the root
+#          from the tree just built there; OUT/ledd_<version>_<arch>.deb)
+# LEDD_FOREIGN_SUITES="native daemon ..." overrides the list (npm run package
+# -- --arch ARCH runs the package suite alone). LEDD_PACKAGE_VERSION_SUFFIX is
+# passed to package.sh as --version-suffix.
 #
 # OUT (emptied first) gets: npm.log (npm ci, or the rebuild on a warm run),
 # build.env (tool versions, what was built, the addon's LONG_BITS), probe.txt
 # (message-type limits checked in the root), <suite>.tap, <suite>.log,
-# results.env (counts per suite) and timings.env.
+# results.env (counts per suite), timings.env and archive-packages.txt (the
+# names of the suite's packages for ARCH).
 #
 # Cache: ${LEDD_ARCH_CACHE:-$HOME/.cache/ledd-arch}/<arch>-<key>/ where <key>
 # hashes the recipe, suite, architecture and package list: a changed
@@ -47,14 +53,15 @@ suite_alias=stable
 # node-gyp (libnode-dev), the build (python3, make, g++; libgpiod 2.x and
 # libsystemd for the GPIO binding and sd-notify), the queue tests' peers
 # (util-linux ipcmk/ipcs/ipcrm and setpriv, Python sysv_ipc, Perl IPC::Msg
-# from perl's libperl) and procps. Not Debian's npm (9.2, with some 340 node-*
+# from perl's libperl) and procps; for the package suite Debian's packaging
+# tools (dpkg-dev, debhelper, help2man). Not Debian's npm (9.2, with some 340 node-*
 # packages to fetch): this machine's npm, the one CI runs, is JavaScript that
 # any architecture's node runs, so it is copied into the root and runs there on
 # the root's node.
 packages=(nodejs libnode-dev g++ make python3 pkg-config libgpiod-dev libsystemd-dev
-	util-linux procps python3-sysv-ipc perl)
+	util-linux procps python3-sysv-ipc perl dpkg-dev debhelper help2man)
 # Bumped when the recipe below changes in a way the package list does not show.
-recipe=2
+recipe=4
 cache_root=${LEDD_ARCH_CACHE:-${HOME:?HOME is unset; set LEDD_ARCH_CACHE}/.cache/ledd-arch}
 # Where the project lives inside the root, and where this machine's npm goes.
 project=/build/ledd
@@ -65,13 +72,13 @@ arm64)
 	qemu_arch=aarch64
 	node_arch=arm64
 	long_bits=64
-	default_suites='native daemon'
+	default_suites='native daemon package'
 	;;
 armhf)
 	qemu_arch=arm
 	node_arch=arm
 	long_bits=32
-	default_suites='native chapter'
+	default_suites='native chapter package'
 	;;
 *)
 	echo "run-foreign-arch: unknown architecture $arch (arm64 or armhf)" >&2
@@ -115,8 +122,10 @@ check_prerequisites() {
 # under emulation: 30 minutes per root here (against 2 to 5 for this), far
 # beyond CI's time. What the tests need of the maintainer scripts' work is
 # done by fix_root: the users and groups of base-passwd, the alternatives for
-# cc, c++ and awk, and the dynamic linker's cache. dpkg's database stays
-# empty: nothing installs packages in the root later.
+# cc, c++ and awk, and the dynamic linker's cache. dpkg's database is written
+# by register_packages from the downloaded packages, as "installed": the
+# package build needs it (dpkg-checkbuilddeps, and dpkg-shlibdeps, which
+# finds the package and symbols file of each library ledd's addons link).
 build_root() {
 	local root=$1 log=$2 include
 	include=$(
@@ -130,7 +139,49 @@ build_root() {
 	debian_root "$suite" "$suite_alias" "$root" "$log" --architectures="$arch" --variant=extract \
 		--include='?essential' --include="$include" \
 		--dpkgopt='path-exclude=/usr/share/{doc,man,locale,info}/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-		-- ${mirror[@]+"${mirror[@]}"}
+		--skip=cleanup/apt -- ${mirror[@]+"${mirror[@]}"}
+}
+
+# dpkg's database in ROOT, written with this machine's dpkg-deb from the
+# packages mmdebstrap extracted (kept in its apt cache, then deleted): each
+# one's control fields as "install ok installed", its file list, and the
+# control files that tools query (shlibs, symbols, triggers, md5sums). And
+# archive-packages.txt beside ROOT: every package name the suite has for the
+# architecture (from apt's lists, then deleted), which the package's Depends
+# must name.
+register_packages() {
+	local root=$1 admin=$1/var/lib/dpkg deb name multi_arch package_arch control entry file
+	control=$(mktemp -d)
+	: >"$admin/status"
+	# The database layout where a Multi-Arch: same package's files are NAME:ARCH.*
+	echo 1 >"$admin/info/format"
+	for deb in "$root"/var/cache/apt/archives/*.deb; do
+		IFS='|' read -r name multi_arch package_arch < <(dpkg-deb --show \
+			--showformat='${Package}|${Multi-Arch}|${Architecture}\n' "$deb")
+		# dpkg knows a Multi-Arch: same package as NAME:ARCH.
+		[[ $multi_arch == same ]] && name=$name:$package_arch
+		entry=$(dpkg-deb --field "$deb")
+		printf '%s\nStatus: install ok installed\n\n' "$entry" >>"$admin/status"
+		dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -e 's|^\./|/|' -e 's|/$||' -e 's|^$|/.|' >"$admin/info/$name.list"
+		rm -rf "${control:?}"/*
+		dpkg-deb --control "$deb" "$control"
+		for file in shlibs symbols triggers md5sums conffiles; do
+			if [[ -f $control/$file ]]; then cp "$control/$file" "$admin/info/$name.$file"; fi
+		done
+	done
+	rm -rf "$control"
+	rm -f "$root"/var/cache/apt/archives/*.deb
+	sed -n 's/^Package: //p' "$root"/var/lib/apt/lists/*_Packages | sort -u >"$root/../archive-packages.txt"
+	find "$root/var/lib/apt/lists" -type f ! -name lock -delete
+	rm -f "$root"/var/cache/apt/*.bin
+	[[ -s $root/../archive-packages.txt ]] || {
+		echo "no package names in apt's lists in $root/var/lib/apt/lists"
+		return 1
+	}
+	[[ -s $admin/status ]] || {
+		echo "no packages to register: mmdebstrap kept none in $root/var/cache/apt/archives"
+		return 1
+	}
 }
 
 fix_root() {
@@ -148,7 +199,8 @@ fix_root() {
 	# What the build and the tests run, at least once, under emulation.
 	local check
 	for check in 'node --version' 'cc --version' 'c++ --version' 'make --version' 'python3 -c "import sysv_ipc"' \
-		'perl -MIPC::Msg -e 1' 'pkg-config --exists libgpiod libsystemd' 'setpriv --version' 'ipcmk -V' 'id nobody'; do
+		'perl -MIPC::Msg -e 1' 'pkg-config --exists libgpiod libsystemd' 'setpriv --version' 'ipcmk -V' 'id nobody' \
+		'dpkg-query --show debhelper dpkg-dev help2man libgpiod3 nodejs' 'dpkg-query --search /usr/bin/dh'; do
 		chroot "$root" /bin/sh -c "$check" >/dev/null 2>&1 || {
 			echo "the $arch root fails: $check: $(chroot "$root" /bin/sh -c "$check" 2>&1 | tail -n 2)"
 			return 1
@@ -165,6 +217,8 @@ ensure_root() {
 	mkdir -p "$dir.tmp"
 	build_root "$dir.tmp/root" "$dir.tmp/mmdebstrap.log" ||
 		die "mmdebstrap failed; see $dir.tmp/mmdebstrap.log: $(debian_root_failure "$dir.tmp/mmdebstrap.log")"
+	register_packages "$dir.tmp/root" >>"$dir.tmp/mmdebstrap.log" 2>&1 ||
+		die "cannot write the $arch root's dpkg database; see $dir.tmp/mmdebstrap.log: $(tail -n 3 "$dir.tmp/mmdebstrap.log")"
 	fix_root "$dir.tmp/root" >>"$dir.tmp/mmdebstrap.log" 2>&1 ||
 		die "the $arch root does not work; see $dir.tmp/mmdebstrap.log: $(tail -n 3 "$dir.tmp/mmdebstrap.log")"
 	touch "$dir.tmp/complete"
@@ -293,8 +347,29 @@ suite_files() {
 		done
 		;;
 	chapter) echo dist/test/daemon/foreign-clients.test.js ;;
+	package) echo '(scripts/package.sh --prebuilt)' ;;
 	*) die "unknown suite $1" 2 ;;
 	esac
+}
+
+# The package suite, in a background subshell: dpkg-buildpackage in the root
+# from the tree built there. OUT/package.log, the .deb, package.status; on a
+# failure also OUT/package-build.log (the staged tree's build log).
+run_package() {
+	local root=$1 t0=$SECONDS rc=0 deb suffix=${LEDD_PACKAGE_VERSION_SUFFIX:-}
+	cpu_file=$cpu_file.package
+	rm -rf "${root:?}/tmp/deb"
+	in_chroot "$root" "bash scripts/package.sh --prebuilt --out /tmp/deb ${suffix:+--version-suffix '$suffix'}" \
+		>"$out/package.log" 2>&1 || rc=$?
+	for deb in "$root"/tmp/deb/*.deb; do
+		if [[ -f $deb ]]; then cp "$deb" "$out/"; fi
+	done
+	if [[ -f $root$project/build/deb-stage/$arch/build.log ]]; then
+		cp "$root$project/build/deb-stage/$arch/build.log" "$out/package-build.log"
+	fi
+	cpu_now
+	rm -f "$cpu_file"
+	printf 'rc=%s\nseconds=%s\nsuite_cpu=%s\n' "$rc" "$((SECONDS - t0))" "$cpu" >"$out/package.status"
 }
 
 # Message types at the edges of this root's C long, straight through the addon.
@@ -375,6 +450,7 @@ main() {
 	cpu_now
 	local root_s=$((SECONDS - t0)) root_cpu=$((cpu - c0))
 	log "root $root_state in ${root_s}s: $root"
+	cp "$dir/archive-packages.txt" "$out/archive-packages.txt"
 
 	local npm_version
 	npm_version=$(install_npm "$root")
@@ -447,8 +523,8 @@ main() {
 	local -a test_times=() pids=()
 	: >"$out/results.env"
 	for name in "${suites[@]}"; do
-		log "suite $name: node --test $(suite_files "$name") (log: $out/$name.log)"
-		run_suite "$root" "$name" &
+		log "suite $name: $([[ $name == package ]] || echo node --test) $(suite_files "$name") (log: $out/$name.log)"
+		if [[ $name == package ]]; then run_package "$root" & else run_suite "$root" "$name" & fi
 		pids+=($!)
 	done
 	wait "${pids[@]}" || true
@@ -457,6 +533,14 @@ main() {
 		# shellcheck disable=SC1090
 		[[ -f $out/$name.status ]] && source "$out/$name.status"
 		test_times+=("${name}_s=$seconds" "${name}_cpu=$suite_cpu")
+		if [[ $name == package ]]; then
+			local debs
+			debs=$(cd "$out" && ls -- *.deb 2>/dev/null | tr '\n' ' ')
+			echo "package=exit:$rc deb:${debs% } seconds:$seconds" >>"$out/results.env"
+			log "suite package: exit $rc, ${debs:-no .deb} in ${seconds}s"
+			((rc == 0)) || status=1
+			continue
+		fi
 		read -r tests pass fail cancelled skipped todo <<<"$(tap_counts "$out/$name.tap")"
 		echo "${name}=exit:$rc tests:${tests:-?} pass:${pass:-?} fail:${fail:-?} cancelled:${cancelled:-?} skipped:${skipped:-?} todo:${todo:-?} seconds:$seconds" >>"$out/results.env"
 		log "suite $name: exit $rc, $tests tests, $pass pass, $fail fail, $cancelled cancelled, $skipped skipped in ${seconds}s"

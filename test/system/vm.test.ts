@@ -666,6 +666,19 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.match('commands were pending during the reinstall', item.fact('i15.pending_queue'), /qnum=[12]\b/);
     item.is('i15.reinstall.rc', '0', 'apt-get install --reinstall');
     item.is('i15.handed_over.ActiveState', 'active', 'ledd active after the handover');
+    item.is('i15.stopped_watchdog_usec', '10min', "the stopped ledd's watchdog outlasts the reinstall (test drop-in)");
+    // Each upgrade hands over: the old ledd leaves (SIGUSR2), the next one adopts its queue; nothing stops ledd.
+    const logged = (pid: number, message: string): boolean =>
+      journal().some((entry) => entry.pid === pid && entry.record?.msg.startsWith(message) === true);
+    for (const [before, after, what] of [
+      ['i15.before_upgrade_pid', 'i15.upgraded.MainPID', 'the upgrade'],
+      ['i15.stopped_pid', 'i15.handed_over.MainPID', 'the reinstall, with ledd stopped (SIGSTOP)'],
+    ] as const) {
+      const [old, next] = [item.num(before), item.num(after)];
+      item.ok(`${what}: ledd ${old} handed over (SIGUSR2), not stopped or killed`, logged(old, 'handing over'));
+      item.ok(`${what}: ledd ${next} adopted the queue`, logged(next, 'adopted the queue'));
+      item.ok(`${what}: ledd ${old} did not stop (SIGTERM)`, !logged(old, 'line released, queue removed'));
+    }
     item.is('i15.pending.sim', '0', 'the pending OFF was carried out after the upgrade (none lost)');
     item.is('i15.on_again.sim', '1', 'ledctl on before the removal');
     item.is('i15.remove.rc', '0', 'apt-get remove ledd');

@@ -596,6 +596,12 @@ fact i15.ledctl_path "$(command -v ledctl)"
 run i15.dpkg_s dpkg -S /usr/bin/ledctl
 ledctl_sim i15.on on
 pid=${S[MainPID]}
+# The pending-commands part below holds ledd stopped (SIGSTOP) for as long as
+# apt-get takes, over WatchdogSec=10 under TCG: the watchdog would kill it
+# (item 7) and the restart, not the handover, would carry the commands. So the
+# ledd started by the upgrade runs with a watchdog that waits longer.
+dropin i15-watchdog "WatchdogSec=10min"
+fact i15.before_upgrade_pid "$pid"
 apt_get i15.upgrade install -y --no-install-recommends "${LEDD_DEB_NEWER:?}"
 UNIT=$unit wait_until 30 is_running_other_than "$pid"
 show i15.upgraded
@@ -608,6 +614,8 @@ run i15.upgraded_status ledctl status
 # SIGCONT once the reinstall has sent its SIGUSR2. The old ledd may take
 # some, the new one the rest; only carrying out the last leaves the LED off.
 pid=${S[MainPID]}
+fact i15.stopped_pid "$pid"
+fact i15.stopped_watchdog_usec "$(systemctl show -p WatchdogUSec --value "$unit")"
 signal STOP "$pid"
 run i15.pending_on "$client" on
 run i15.pending_off "$client" off
@@ -635,6 +643,8 @@ fact i15.purge.state "$([[ -e /var/lib/ledd ]] && echo kept || echo gone)"
 fact i15.purge.user "$(getent passwd ledd >/dev/null && echo kept || echo gone)"
 fact i15.purge.conffiles "$(ls /etc/default/ledd /etc/default/ledd-mqtt 2>/dev/null | tr '\n' ' ')"
 run i15.dpkg_s_after dpkg -S /usr/bin/ledctl
+rm -rf "$dropins"
+timeout 30 systemctl daemon-reload
 
 # --- item 9, second half, and the journal for the other checks -------------
 
