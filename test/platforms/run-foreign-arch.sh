@@ -523,7 +523,7 @@ main() {
 	local -a test_times=() pids=()
 	: >"$out/results.env"
 	for name in "${suites[@]}"; do
-		log "suite $name: $([[ $name == package ]] || echo node --test) $(suite_files "$name") (log: $out/$name.log)"
+		log "suite $name: $([[ $name == package ]] || echo 'node --test ')$(suite_files "$name") (log: $out/$name.log)"
 		if [[ $name == package ]]; then run_package "$root" & else run_suite "$root" "$name" & fi
 		pids+=($!)
 	done
@@ -536,7 +536,8 @@ main() {
 		if [[ $name == package ]]; then
 			local debs
 			debs=$(cd "$out" && ls -- *.deb 2>/dev/null | tr '\n' ' ')
-			echo "package=exit:$rc deb:${debs% } seconds:$seconds" >>"$out/results.env"
+			debs=${debs% }
+			echo "package=exit:$rc deb:$debs seconds:$seconds" >>"$out/results.env"
 			log "suite package: exit $rc, ${debs:-no .deb} in ${seconds}s"
 			((rc == 0)) || status=1
 			continue

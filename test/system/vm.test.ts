@@ -663,6 +663,14 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.is('i15.upgraded.ActiveState', 'active', 'ledd active after the upgrade');
     item.is('i15.upgraded.sim', '1', 'the LED still on after the upgrade');
     item.match('status after the upgrade', item.fact('i15.upgraded_status.out'), /^LED is ON/);
+    item.is('i15.bridge_start.rc', '0', 'systemctl start ledd-mqtt.service under the package');
+    item.is('i15.bridge_on.rc', '0', 'the bridge published the LED ON');
+    const [bridgeState, bridgePid] = item.fact('i15.bridge_after_upgrade').split(' ');
+    item.equal('ledd-mqtt.service active after the upgrade', bridgeState, 'active');
+    item.ok(
+      `the upgrade restarted the bridge (pid ${item.fact('i15.bridge_pid')} before, ${bridgePid} after)`,
+      Number(bridgePid) > 1 && bridgePid !== item.fact('i15.bridge_pid'),
+    );
     item.match('commands were pending during the reinstall', item.fact('i15.pending_queue'), /qnum=[12]\b/);
     item.is('i15.reinstall.rc', '0', 'apt-get install --reinstall');
     item.is('i15.handed_over.ActiveState', 'active', 'ledd active after the handover');
@@ -685,6 +693,7 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.is('i15.remove.queue', 'none', 'no queue after apt remove');
     item.is('i15.remove.sim', '0', 'LED off after apt remove');
     item.match('ledd inactive after apt remove', item.fact('i15.remove.active'), /^(inactive|unknown)$/);
+    item.match('ledd-mqtt stopped by apt remove', item.fact('i15.remove.bridge'), /^(inactive|unknown)$/);
     item.is('i15.remove.state', 'kept', 'apt remove keeps the state');
     item.is('i15.purge.rc', '0', 'apt-get purge ledd');
     item.is('i15.purge.state', 'gone', 'apt purge deletes the state');

@@ -596,6 +596,18 @@ fact i15.ledctl_path "$(command -v ledctl)"
 run i15.dpkg_s dpkg -S /usr/bin/ledctl
 ledctl_sim i15.on on
 pid=${S[MainPID]}
+# The bridge, started by hand (the package neither enables nor starts it):
+# an upgrade restarts it, a removal stops it.
+run i15.broker systemd-run --unit=ledd-test-broker /usr/sbin/mosquitto -c /run/ledd-vm/broker.conf
+for _ in $(seq 1 100); do
+	timeout 5 mosquitto_pub -h 127.0.0.1 -p 18830 -t probe -m up 2>/dev/null && break
+	nap 0.2
+done
+printf 'LEDD_MQTT_BROKER=mqtt://127.0.0.1:18830\nLEDD_MQTT_NODE_ID=vmtest\n' >/etc/default/ledd-mqtt
+run i15.bridge_start systemctl start ledd-mqtt.service
+mqtt_wait i15.bridge_on ledd/vmtest/state '"state":"ON"' 30
+bridge_pid=$(systemctl show -p MainPID --value ledd-mqtt.service)
+fact i15.bridge_pid "$bridge_pid"
 # The pending-commands part below holds ledd stopped (SIGSTOP) for as long as
 # apt-get takes, over WatchdogSec=10 under TCG: the watchdog would kill it
 # (item 7) and the restart, not the handover, would carry the commands. So the
@@ -609,6 +621,7 @@ fact i15.version "$(dpkg-query -W -f='${Version}' ledd)"
 wait_sim 1 10
 fact i15.upgraded.sim "$SIM"
 run i15.upgraded_status ledctl status
+fact i15.bridge_after_upgrade "$(systemctl is-active ledd-mqtt.service) $(systemctl show -p MainPID --value ledd-mqtt.service)"
 # Commands pending on the queue while the upgrade hands over: ledd is
 # stopped (SIGSTOP) while the chapter's client queues ON then OFF, and gets
 # SIGCONT once the reinstall has sent its SIGUSR2. The old ledd may take
@@ -636,6 +649,8 @@ fact i15.remove.queue "$QUEUE"
 wait_sim 0 10
 fact i15.remove.sim "$SIM"
 fact i15.remove.active "$(systemctl is-active ledd.service)"
+fact i15.remove.bridge "$(systemctl is-active ledd-mqtt.service)"
+run i15.broker_stop systemctl stop ledd-test-broker
 fact i15.remove.state "$([[ -e /var/lib/ledd/state.json ]] && echo kept || echo gone)"
 fact i15.remove.user "$(getent passwd ledd >/dev/null && echo kept || echo gone)"
 apt_get i15.purge purge -y ledd
