@@ -55,7 +55,7 @@ if [[ -n $target ]]; then
 fi
 
 for tool in dpkg-buildpackage dh help2man node npm; do
-	command -v "$tool" >/dev/null || die "$tool is missing: install the packages in .ci/packages (debhelper, help2man, dpkg-dev) and Node.js 20"
+	command -v "$tool" >/dev/null || die "$tool is missing: install the packages in .ci/packages (build-essential, dpkg-dev, debhelper, help2man) and Node.js 20"
 done
 
 version=$(node -p 'require(process.argv[1]).version' "$repo/package.json")$suffix
@@ -87,6 +87,13 @@ ledd ($version) $codename; urgency=medium
  -- ledd maintainers <maintainers@users.noreply.h-seed-757bfc92.example>  $(date -R)
 CHANGELOG
 
+# dpkg-buildpackage would stop on the same check, with the reason deep in its log.
+if ! unmet=$(cd "$stage/ledd-$version" && dpkg-checkbuilddeps 2>&1); then
+	unmet=$(sed -n 's/.*Unmet build dependencies: //p' <<<"$unmet")
+	rm -rf "$stage"
+	die "these Debian packages are needed to build and are missing: $unmet
+install them (as root): apt-get install $(sed -E 's/:native//g; s/ \([^)]*\)//g; s/ \| [^ ]+//g' <<<"$unmet")"
+fi
 echo "package: building ledd $version for $arch ($codename) in $stage"
 (cd "$stage/ledd-$version" && LEDD_PREBUILT=$prebuilt dpkg-buildpackage -b -us -uc) >"$stage/build.log" 2>&1 ||
 	die "dpkg-buildpackage failed (log: $stage/build.log):

@@ -512,16 +512,22 @@ mqtt_wait() {
 	fact "$prefix.out" "${line:-$(<"$seen")}"
 }
 
+# start_broker PREFIX: a Mosquitto on the guest's loopback (unit
+# ledd-test-broker), once it takes a publish; and ledd-mqtt's settings for it.
+start_broker() {
+	printf 'listener 18830 127.0.0.1\nallow_anonymous true\npersistence false\n' >/run/ledd-vm/broker.conf
+	run "$1" systemd-run --unit=ledd-test-broker /usr/sbin/mosquitto -c /run/ledd-vm/broker.conf
+	for _ in $(seq 1 100); do
+		timeout 5 mosquitto_pub -h 127.0.0.1 -p 18830 -t probe -m up 2>/dev/null && break
+		nap 0.2
+	done
+	printf 'LEDD_MQTT_BROKER=mqtt://127.0.0.1:18830\nLEDD_MQTT_NODE_ID=vmtest\n' >/etc/default/ledd-mqtt
+}
+
 step "14: ledd-mqtt under systemd"
 start_ledd i14.ledd
 run i14.off ledctl off
-printf 'listener 18830 127.0.0.1\nallow_anonymous true\npersistence false\n' >/run/ledd-vm/broker.conf
-run i14.broker systemd-run --unit=ledd-test-broker /usr/sbin/mosquitto -c /run/ledd-vm/broker.conf
-for _ in $(seq 1 100); do
-	timeout 5 mosquitto_pub -h 127.0.0.1 -p 18830 -t probe -m up 2>/dev/null && break
-	nap 0.2
-done
-printf 'LEDD_MQTT_BROKER=mqtt://127.0.0.1:18830\nLEDD_MQTT_NODE_ID=vmtest\n' >/etc/default/ledd-mqtt
+start_broker i14.broker
 systemctl reset-failed ledd-mqtt.service 2>/dev/null
 run i14.start systemctl start ledd-mqtt.service
 mqtt_wait i14.discovery homeassistant/light/vmtest/led/config '"schema":"json"' 30
@@ -598,12 +604,7 @@ ledctl_sim i15.on on
 pid=${S[MainPID]}
 # The bridge, started by hand (the package neither enables nor starts it):
 # an upgrade restarts it, a removal stops it.
-run i15.broker systemd-run --unit=ledd-test-broker /usr/sbin/mosquitto -c /run/ledd-vm/broker.conf
-for _ in $(seq 1 100); do
-	timeout 5 mosquitto_pub -h 127.0.0.1 -p 18830 -t probe -m up 2>/dev/null && break
-	nap 0.2
-done
-printf 'LEDD_MQTT_BROKER=mqtt://127.0.0.1:18830\nLEDD_MQTT_NODE_ID=vmtest\n' >/etc/default/ledd-mqtt
+start_broker i15.broker
 run i15.bridge_start systemctl start ledd-mqtt.service
 mqtt_wait i15.bridge_on ledd/vmtest/state '"state":"ON"' 30
 bridge_pid=$(systemctl show -p MainPID --value ledd-mqtt.service)
