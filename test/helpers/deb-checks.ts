@@ -188,8 +188,15 @@ export async function checkManPages(opened: OpenedDeb): Promise<void> {
   }
 }
 
-/** lintian --fail-on error,warning: its exit code and what it printed, line by line. */
-export async function lintian(deb: string): Promise<{ code: number | null; lines: string[] }> {
+/** lintian --fail-on error,warning finds nothing; what it printed goes to `report` first, as one line. */
+export async function checkLintian(deb: string, report: (line: string) => void): Promise<void> {
+  const { code, lines } = await lintian(deb);
+  report(`lintian ${path.basename(deb)}: ${lines.length === 0 ? 'clean' : lines.join(' | ')}`);
+  assert.deepEqual(lines, []);
+  assert.equal(code, 0);
+}
+
+async function lintian(deb: string): Promise<{ code: number | null; lines: string[] }> {
   requireCommand('lintian', 'lintian');
   // lintian leaves its scratch (mldbm-*) in TMPDIR: one of our own, removed after.
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ledd-lintian-'));

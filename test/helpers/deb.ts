@@ -28,6 +28,11 @@ function hashTree(hash: ReturnType<typeof createHash>, relative = ''): void {
   }
 }
 
+/** package.json's version: the package's, without a suffix. */
+export function projectVersion(): string {
+  return (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
+}
+
 export interface Packages {
   /** ledd_<version>_<arch>.deb */
   deb: string;
@@ -45,7 +50,7 @@ export async function packagesForThisTree(): Promise<Packages> {
   const hash = createHash('sha256');
   hashTree(hash);
   const directory = path.join(testBuildDir, 'deb', hash.digest('hex').slice(0, 16));
-  const version = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
+  const version = projectVersion();
   const arch = (await runOk('dpkg', ['--print-architecture'])).trim();
   const deb = path.join(directory, `ledd_${version}_${arch}.deb`);
   const newer = path.join(directory, `ledd_${version}+test1_${arch}.deb`);

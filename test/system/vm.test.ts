@@ -676,8 +676,9 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.is('i15.handed_over.ActiveState', 'active', 'ledd active after the handover');
     item.is('i15.stopped_watchdog_usec', '10min', "the stopped ledd's watchdog outlasts the reinstall (test drop-in)");
     // Each upgrade hands over: the old ledd leaves (SIGUSR2), the next one adopts its queue; nothing stops ledd.
+    const entries = journal();
     const logged = (pid: number, message: string): boolean =>
-      journal().some((entry) => entry.pid === pid && entry.record?.msg.startsWith(message) === true);
+      entries.some((entry) => entry.pid === pid && entry.record?.msg.startsWith(message) === true);
     for (const [before, after, what] of [
       ['i15.before_upgrade_pid', 'i15.upgraded.MainPID', 'the upgrade'],
       ['i15.stopped_pid', 'i15.handed_over.MainPID', 'the reinstall, with ledd stopped (SIGSTOP)'],
