@@ -627,10 +627,17 @@ fact i15.bridge_after_upgrade "$(systemctl is-active ledd-mqtt.service) $(system
 # stopped (SIGSTOP) while the chapter's client queues ON then OFF, and gets
 # SIGCONT once the reinstall has sent its SIGUSR2. The old ledd may take
 # some, the new one the rest; only carrying out the last leaves the LED off.
+# The bridge's own requests would be pending beside the two commands: it
+# waits out this part, and comes back for the removal.
+run i15.bridge_pause systemctl stop ledd-mqtt.service
 pid=${S[MainPID]}
 fact i15.stopped_pid "$pid"
 fact i15.stopped_watchdog_usec "$(systemctl show -p WatchdogUSec --value "$unit")"
 signal STOP "$pid"
+# What the queue held before the commands: replies nobody collected yet (the
+# bridge's last ones), which ledd's housekeeping purges.
+queue_info
+fact i15.queue_before_commands "$QUEUE"
 run i15.pending_on "$client" on
 run i15.pending_off "$client" off
 queue_info
@@ -643,6 +650,7 @@ show i15.handed_over
 wait_sim 0 10
 fact i15.pending.sim "$SIM"
 ledctl_sim i15.on_again on
+run i15.bridge_again systemctl start ledd-mqtt.service
 apt_get i15.remove remove -y ledd
 wait_no_queue 30
 queue_info
