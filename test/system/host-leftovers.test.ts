@@ -1,0 +1,62 @@
+// The planting of host leftovers (host-leftovers.ts) in a scratch directory:
+// the host is put back as it was, after a normal run and after a killed one.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { plantLeftovers } from './host-leftovers.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'ledd-leftovers-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Every file under root with its contents, and every directory. */
+function snapshot(root: string): Record<string, string> {
+  const seen: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        seen[full + '/'] = '';
+        walk(full);
+      } else seen[full] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(root);
+  return seen;
+}
+
+function setUp(name: string): { host: string; journal: string; leftovers: Record<string, string> } {
+  const host = path.join(scratch, name);
+  mkdirSync(path.join(host, 'etc/default'), { recursive: true });
+  writeFileSync(path.join(host, 'etc/default/ledd'), 'LEDD_KEY=1234\n'); // the host's own
+  return {
+    host,
+    journal: path.join(scratch, `${name}.journal.json`),
+    leftovers: {
+      [path.join(host, 'etc/default/ledd')]: 'planted\n',
+      [path.join(host, 'var/lib/ledd/state.json')]: 'planted\n',
+    },
+  };
+}
+
+test('planted, then put back: the host as it was, no journal left', () => {
+  const { host, journal, leftovers } = setUp('normal');
+  const before = snapshot(host);
+  const restore = plantLeftovers(leftovers, journal);
+  for (const [file, text] of Object.entries(leftovers)) assert.equal(readFileSync(file, 'utf8'), text, file);
+  restore();
+  assert.deepEqual(snapshot(host), before);
+  assert.equal(existsSync(journal), false, 'journal removed');
+});
+
+test('a run killed after planting: the next run puts the host back first, then as it was at its end', () => {
+  const { host, journal, leftovers } = setUp('killed');
+  const before = snapshot(host);
+  plantLeftovers(leftovers, journal); // killed: its restore never runs
+  assert.equal(existsSync(journal), true, 'the killed run left its journal');
+  const restore = plantLeftovers(leftovers, journal);
+  restore();
+  assert.deepEqual(snapshot(host), before, "the host's own file is back, the planted tree gone");
+  assert.equal(existsSync(journal), false, 'journal removed');
+});
