@@ -32,8 +32,14 @@ export async function openDeb(deb: string): Promise<OpenedDeb> {
     .filter(Boolean)
     .map((line) => line.replace(/^.* \.\//, '/').replace(/ -> .*$/, ''));
   const unpacked = mkdtempSync(path.join(os.tmpdir(), 'ledd-deb-'));
-  await runOk('dpkg-deb', ['--extract', deb, unpacked], { timeoutMs: 60_000 });
-  return { deb, info, files, unpacked, close: () => rmSync(unpacked, { recursive: true, force: true }) };
+  const close = (): void => rmSync(unpacked, { recursive: true, force: true });
+  try {
+    await runOk('dpkg-deb', ['--extract', deb, unpacked], { timeoutMs: 60_000 });
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { deb, info, files, unpacked, close };
 }
 
 export function controlField(opened: OpenedDeb, name: string): string {
