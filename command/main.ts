@@ -5,15 +5,16 @@ import { parseArguments } from './arguments.js';
 import { exchange } from '../client/exchange.js';
 import { ClientError, ClientExit } from '../client/errors.js';
 import { usageText } from './usage.js';
+import { writeOut } from './output.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArguments(argv, process.env);
   if (parsed.kind === 'help') {
-    process.stdout.write(usageText);
+    writeOut(usageText);
     return ClientExit.ok;
   }
   if (parsed.kind === 'version') {
-    process.stdout.write(`ledctl ${packageVersion()}\n`);
+    writeOut(`ledctl ${packageVersion()}\n`);
     return ClientExit.ok;
   }
   const { verb, key, timeoutMs, json, pattern } = parsed.options;
@@ -27,14 +28,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (verb === 'STATUS' && status) {
     const { statusJson, statusText } = await import('./status-format.js');
-    process.stdout.write(`${json ? statusJson(reply, queueId, status) : statusText(reply, queueId, status)}\n`);
+    writeOut(`${json ? statusJson(reply, queueId, status) : statusText(reply, queueId, status)}\n`);
   } else if (pattern) {
     const { describePattern } = await import('../protocol/pattern.js');
-    process.stdout.write(`LED ${reply.state}; playing: ${describePattern(pattern)}\n`);
+    writeOut(`LED ${reply.state}; playing: ${describePattern(pattern)}\n`);
   } else if (verb === 'EXIT') {
-    process.stdout.write(`ledd exited; LED ${reply.state}\n`);
+    writeOut(`ledd exited; LED ${reply.state}\n`);
   } else {
-    process.stdout.write(`LED ${reply.state}\n`);
+    writeOut(`LED ${reply.state}\n`);
   }
   return ClientExit.ok;
 }

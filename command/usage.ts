@@ -40,5 +40,5 @@ Options:
 Exit status: 0 done (ledd confirmed); 1 ledd refused or failed the command;
 2 bad usage; 3 ledd is not running (no queue for the key); 4 permission
 denied on the queue; 5 the queue stayed full; 6 no answer within the timeout;
-7 unexpected error.
+7 unexpected error, or the answer could not be written.
 `;
