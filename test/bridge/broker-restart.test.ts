@@ -21,6 +21,28 @@ interface Sent {
   ackedAt: number;
 }
 
+/** When each command was sent and acknowledged, each outage, and the bridge's connection log: what a failure needs. */
+function timeline(
+  sent: Sent[],
+  outages: { at: number; signal: NodeJS.Signals }[],
+  records: { msg: string; time?: unknown }[],
+): string {
+  const origin = sent[0]?.startedAt ?? 0;
+  const lines = [
+    ...sent.map(
+      (entry) => [entry.startedAt, `command ${entry.seq} sent, acknowledged at +${entry.ackedAt - origin} ms`] as const,
+    ),
+    ...outages.map(({ at, signal }) => [at, `broker ${signal}`] as const),
+    ...records
+      .filter((record) => /broker|command applied|repeated/.test(record.msg))
+      .map((record) => [Number(record.time), `bridge: ${record.msg}`] as const),
+  ];
+  return lines
+    .sort((a, b) => a[0] - b[0])
+    .map(([at, text]) => `  +${at - origin} ms ${text}`)
+    .join('\n');
+}
+
 test('the broker stopped and killed during a stream of commands: nothing acknowledged is lost or applied twice', async (t) => {
   const broker = await startBroker(t);
   const ledd = await startLedd(t);
@@ -92,7 +114,8 @@ test('the broker stopped and killed during a stream of commands: nothing acknowl
     const allowed = straddling.has(seq) ? [1, 2] : lostWithBroker.has(seq) ? [0, 1] : [1];
     assert.ok(
       allowed.includes(times),
-      `command ${seq} applied ${times} times, not ${allowed.join(' or ')} (applied: ${applied.join(',')})`,
+      `command ${seq} applied ${times} times, not ${allowed.join(' or ')} (applied: ${applied.join(',')})\n` +
+        timeline(sent, outages, bridge.records()),
     );
   }
   const firsts = applied.filter((seq, index) => applied.indexOf(seq) === index);
