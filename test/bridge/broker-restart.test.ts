@@ -6,13 +6,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ledctl, startLedd } from '../daemon/harness.js';
+import { type LogRecord, ledctl, startLedd } from '../daemon/harness.js';
 import { sleep, waitFor, withTimeout } from '../helpers/wait.js';
 import { Recorder, retained, startBridge, startBroker, stateOf } from './harness.js';
 
 const COMMANDS = 60;
 /** How long before a SIGKILL an acknowledged command may still be only in mosquitto's memory. */
 const KILL_WINDOW_MS = 200;
+
+interface Outage {
+  at: number;
+  signal: NodeJS.Signals;
+}
 
 interface Sent {
   seq: number;
@@ -22,11 +27,7 @@ interface Sent {
 }
 
 /** When each command was sent and acknowledged, each outage, and the bridge's connection log: what a failure needs. */
-function timeline(
-  sent: Sent[],
-  outages: { at: number; signal: NodeJS.Signals }[],
-  records: { msg: string; time?: unknown }[],
-): string {
+function timeline(sent: Sent[], outages: Outage[], records: LogRecord[]): string {
   const origin = sent[0]?.startedAt ?? 0;
   const lines = [
     ...sent.map(
@@ -62,7 +63,7 @@ test('the broker stopped and killed during a stream of commands: nothing acknowl
     }
   })();
 
-  const outages: { at: number; signal: NodeJS.Signals }[] = [];
+  const outages: Outage[] = [];
   await sleep(400);
   outages.push({ at: Date.now(), signal: 'SIGTERM' });
   await broker.stop('SIGTERM');

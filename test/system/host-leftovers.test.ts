@@ -1,14 +1,12 @@
 // The planting of host leftovers (host-leftovers.ts) in a scratch directory:
 // the host is put back as it was, after a normal run and after a killed one.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import { plantLeftovers } from './host-leftovers.js';
+import { test } from 'node:test';
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'ledd-leftovers-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+import { tempDir } from '../daemon/harness.js';
+import { plantLeftovers } from './host-leftovers.js';
 
 /** Every file under root with its contents, and every directory. */
 function snapshot(root: string): Record<string, string> {
@@ -26,13 +24,13 @@ function snapshot(root: string): Record<string, string> {
   return seen;
 }
 
-function setUp(name: string): { host: string; journal: string; leftovers: Record<string, string> } {
-  const host = path.join(scratch, name);
+function setUp(scratch: string): { host: string; journal: string; leftovers: Record<string, string> } {
+  const host = path.join(scratch, 'host');
   mkdirSync(path.join(host, 'etc/default'), { recursive: true });
   writeFileSync(path.join(host, 'etc/default/ledd'), 'LEDD_KEY=1234\n'); // the host's own
   return {
     host,
-    journal: path.join(scratch, `${name}.journal.json`),
+    journal: path.join(scratch, 'journal.json'),
     leftovers: {
       [path.join(host, 'etc/default/ledd')]: 'planted\n',
       [path.join(host, 'var/lib/ledd/state.json')]: 'planted\n',
@@ -40,8 +38,8 @@ function setUp(name: string): { host: string; journal: string; leftovers: Record
   };
 }
 
-test('planted, then put back: the host as it was, no journal left', () => {
-  const { host, journal, leftovers } = setUp('normal');
+test('planted, then put back: the host as it was, no journal left', (t) => {
+  const { host, journal, leftovers } = setUp(tempDir(t));
   const before = snapshot(host);
   const restore = plantLeftovers(leftovers, journal);
   for (const [file, text] of Object.entries(leftovers)) assert.equal(readFileSync(file, 'utf8'), text, file);
@@ -50,8 +48,8 @@ test('planted, then put back: the host as it was, no journal left', () => {
   assert.equal(existsSync(journal), false, 'journal removed');
 });
 
-test('a run killed after planting: the next run puts the host back first, then as it was at its end', () => {
-  const { host, journal, leftovers } = setUp('killed');
+test('a run killed after planting: the next run puts the host back first, then as it was at its end', (t) => {
+  const { host, journal, leftovers } = setUp(tempDir(t));
   const before = snapshot(host);
   plantLeftovers(leftovers, journal); // killed: its restore never runs
   assert.equal(existsSync(journal), true, 'the killed run left its journal');

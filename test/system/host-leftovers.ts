@@ -38,7 +38,7 @@ function undo(steps: UndoStep[], journalPath: string): void {
 }
 
 /** Undoes what a killed run planted; returns whether there was anything. */
-function undoInterruptedRun(journalPath = UNDO_JOURNAL): boolean {
+function undoInterruptedRun(journalPath: string): boolean {
   if (!existsSync(journalPath)) return false;
   undo(JSON.parse(readFileSync(journalPath, 'utf8')) as UndoStep[], journalPath);
   return true;
