@@ -3,10 +3,12 @@
 // with no restart to come). When systemd is about to restart ledd it leaves the
 // queue (with any pending commands) and the LED to the new daemon; otherwise it
 // removes the queue and drives the LED to its exit state, so that a crash or
-// kill -9 does not leave either behind.
+// kill -9 does not leave either behind. The units run it as one bundled file,
+// dist/ledd-cleanup.cjs (cleanup-entry.ts); `ledd --cleanup` runs the same.
 import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
 import type { Config } from './config.js';
 import { DaemonExit } from './exit-codes.js';
+import { GpioError } from './gpio/line.js';
 import { openLedLine } from './gpio/open-line.js';
 import type { Logger } from './log/logger.js';
 
@@ -52,13 +54,20 @@ function removeOwnQueue(key: number, log: Logger): void {
   log.warn({ key: formatKey(key), messages: status.qnum }, 'removed the queue the daemon left behind');
 }
 
+/** Never throws: a failure is logged in one line and returned as an exit code. */
 export async function cleanup(config: Config, log: Logger, env: NodeJS.ProcessEnv): Promise<number> {
   const context = { result: env.SERVICE_RESULT, exitCode: env.EXIT_CODE, exitStatus: env.EXIT_STATUS };
   if (restartExpected(env)) {
     log.info(context, 'systemd restarts ledd: the queue and the LED are left to the new daemon');
     return DaemonExit.ok;
   }
-  removeOwnQueue(config.key, log);
+  try {
+    removeOwnQueue(config.key, log);
+  } catch (error) {
+    const known = error instanceof QueueError;
+    log.fatal(known ? { code: error.code } : { err: error }, `clean-up failed: ${(error as Error).message}`);
+    return known ? DaemonExit.queue : DaemonExit.failure;
+  }
   if (config.exitState === 'keep' || config.backend === 'sim') return DaemonExit.ok;
   try {
     const on = config.exitState === 'on';
@@ -70,7 +79,11 @@ export async function cleanup(config: Config, log: Logger, env: NodeJS.ProcessEn
     line.release();
     log.info({ ...context, led: on ? 'ON' : 'OFF', line: line.location }, 'LED driven to its exit state');
   } catch (error) {
-    log.error({ err: error }, `could not drive the LED to its exit state: ${(error as Error).message}`);
+    const known = error instanceof GpioError;
+    log.error(
+      known ? { kind: error.kind } : { err: error },
+      `could not drive the LED to its exit state: ${(error as Error).message}`,
+    );
     return DaemonExit.gpio;
   }
   return DaemonExit.ok;

@@ -111,14 +111,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { config } = parsed;
   const log = createLogger(config.logLevel, config.logFormat);
-  if (parsed.kind === 'cleanup') {
-    try {
-      return await cleanup(config, log, process.env);
-    } catch (error) {
-      log.fatal({ err: error }, `clean-up failed: ${(error as Error).message}`);
-      return exitCodeFor(error);
-    }
-  }
+  if (parsed.kind === 'cleanup') return cleanup(config, log, process.env);
   log.debug({ config: describeConfig(config) }, 'configuration');
 
   // A signal during start-up is remembered and honoured once the daemon runs,

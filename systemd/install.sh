@@ -28,7 +28,7 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 node=$(command -v node) || fail "node is not on PATH: install Node.js 20 or later"
 major=$("$node" -p 'process.versions.node.split(".")[0]')
 ((major >= 20)) || fail "Node.js $major is too old: ledd needs 20 or later"
-for built in dist/daemon/main.js dist/ledctl.cjs dist/bridge/main.js native/build/Release/sysv_mq.node \
+for built in dist/daemon/main.js dist/ledctl.cjs dist/ledd-cleanup.cjs dist/bridge/main.js native/build/Release/sysv_mq.node \
   node_modules/sd-notify/build/Release/notify.node; do
   [[ -e $source_dir/$built ]] || fail "$built is missing: build first (.ci/setup, or npm ci)"
 done

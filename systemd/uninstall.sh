@@ -20,8 +20,20 @@ while (($#)); do
 done
 ((EUID == 0)) || { echo "uninstall.sh: run as root" >&2; exit 1; }
 
-systemctl disable --now ledd-mqtt.service 2>/dev/null || true
-systemctl disable --now ledd.service 2>/dev/null || true
+systemctl disable ledd-mqtt.service ledd.service 2>/dev/null || true
+if [[ -d /run/systemd/system ]]; then
+  # One systemctl call, which waits for all three: the bridge, then ledd, then
+  # ledd-cleanup.service (ordered after ledd), whose ExecStop= removes the queue
+  # and drives the LED to its exit state if ledd could not (killed, or down in
+  # its restart delay). Only then are the files it runs deleted. (Stopping
+  # ledd.service alone would leave ledd-cleanup.service to stop afterwards, on
+  # its own, while the files below go.)
+  systemctl stop ledd-mqtt.service ledd.service ledd-cleanup.service 2>/dev/null || true
+  if systemctl is-failed --quiet ledd-cleanup.service; then
+    echo "uninstall.sh: the clean-up after ledd failed, so its queue or the LED may be left as they were;" \
+      "see journalctl -u ledd-cleanup.service (systemctl --failed lists it until reset-failed)" >&2
+  fi
+fi
 rm -f /etc/systemd/system/ledd.service /etc/systemd/system/ledd-cleanup.service /etc/systemd/system/ledd-mqtt.service
 systemctl daemon-reload
 rm -f "$bindir/ledctl" "$bindir/ledd" "$bindir/ledd-mqtt"

@@ -71,7 +71,8 @@ function load(): NativeBinding {
   try {
     return require(addonPath) as NativeBinding;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // The loader's first line ("Cannot find module ..."), not its require stack.
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new Error(
       `the System V message queue addon is not built (${addonPath}): ${reason}. ` +
         'Run `npm ci` (or `npm run build`) in the ledd directory; it needs g++, make and python3.',

@@ -11,8 +11,10 @@ import { randomKey, removeQueueQuietly } from '../helpers/queues.js';
 import { findQueueInProc } from '../../common/sysvipc.js';
 
 export const LEDD = fromRoot('dist', 'daemon', 'main.js');
-// The ledctl that ships: the one-file bundle of dist/command/main.js (scripts/bundle-ledctl.mjs).
+// The ledctl that ships: the one-file bundle of dist/command/main.js (scripts/bundle.mjs).
 export const LEDCTL = fromRoot('dist', 'ledctl.cjs');
+// What the units run after ledd stopped: `ledd --cleanup` as one file (scripts/bundle.mjs).
+export const LEDD_CLEANUP = fromRoot('dist', 'ledd-cleanup.cjs');
 
 type After = Pick<TestContext, 'after'>;
 

@@ -96,6 +96,7 @@ export function checkFiles(opened: OpenedDeb): void {
     '/usr/bin/ledd-mqtt',
     '/usr/lib/ledd/dist/daemon/main.js',
     '/usr/lib/ledd/dist/ledctl.cjs',
+    '/usr/lib/ledd/dist/ledd-cleanup.cjs',
     '/usr/lib/ledd/dist/bridge/main.js',
     '/usr/lib/ledd/native/build/Release/sysv_mq.node',
     '/usr/lib/ledd/package.json',
@@ -119,6 +120,12 @@ export function checkFiles(opened: OpenedDeb): void {
   const service = readFileSync(path.join(unpacked, units, 'ledd.service'), 'utf8');
   assert.match(service, /^ExecStart=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/daemon\/main\.js$/m);
   assert.doesNotMatch(service, /@NODE@|@PREFIX@/);
+  // The clean-up runs as the one bundled file, which a removal cannot leave half there.
+  assert.match(service, /^ExecStopPost=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/ledd-cleanup\.cjs$/m);
+  assert.match(
+    readFileSync(path.join(unpacked, units, 'ledd-cleanup.service'), 'utf8'),
+    /^ExecStop=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/ledd-cleanup\.cjs$/m,
+  );
   assert.match(
     readFileSync(path.join(unpacked, units, 'ledd-mqtt.service'), 'utf8'),
     /^ExecStart=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/bridge\/main\.js$/m,

@@ -478,7 +478,7 @@ main() {
 		log "node_modules reused; rebuilding native/ in the $arch root and dist/ (log: $out/npm.log)"
 		{ in_chroot "$root" 'npm run install --foreground-scripts' &&
 			(cd "$root$project" && node node_modules/typescript/bin/tsc -p tsconfig.json) &&
-			node "$repo/scripts/bundle-ledctl.mjs" "$root$project"; } >"$out/npm.log" 2>&1 || npm_rc=$?
+			node "$repo/scripts/bundle.mjs" "$root$project"; } >"$out/npm.log" 2>&1 || npm_rc=$?
 	fi
 	cpu_now
 	local build_s=$((SECONDS - t0)) build_cpu=$((cpu - c0))

@@ -225,6 +225,7 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
         'dist/daemon/main.js',
         'dist/command/main.js',
         'dist/ledctl.cjs',
+        'dist/ledd-cleanup.cjs',
         'native/build/Release/sysv_mq.node',
         'node_modules/sd-notify/build/Release/notify.node',
       ]) {
@@ -709,6 +710,64 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.is('i15.purge.conffiles', '', 'apt purge deletes the conffiles');
     item.ok('dpkg -S knows nothing of ledctl after the purge', item.fact('i15.dpkg_s_after.rc') !== '0');
     item.done();
+  });
+
+  // What marks a clean-up that failed or crashed, in what journalctl -u ledd-cleanup.service shows.
+  const cleanupFailure =
+    /FAILURE|Failed with result|ERR_MODULE_NOT_FOUND|Cannot find module|^\s+at |\\n\s+at |"level":(50|60)|not run: /m;
+
+  for (const [path_, removal, command] of [
+    ['uninstall', 'uninstall.sh', 'i16.uninstall.rc'],
+    ['uninstall_purge', 'uninstall.sh --purge', 'i16.uninstall_purge.rc'],
+    ['apt_remove', 'apt remove', 'i15.remove.rc'],
+    ['apt_purge', 'apt purge', 'i16.apt_purge.rc'],
+  ] as const) {
+    test(`16. ${removal} with ledd killed in its restart delay: the clean-up runs to its end first, no queue, LED off`, () => {
+      const prefix = `i16.${path_}`;
+      const item = new Item([`${prefix}.`, command]);
+      item.is(`${prefix}.on.sim`, '1', 'LED ON before the kill');
+      item.is(`${prefix}.in`, 'auto-restart', 'the removal came during the restart delay');
+      item.match('the queue was there at the removal', item.fact(`${prefix}.queue_before`), /^id=\d+ /);
+      item.is(command, '0', `${removal} exit code`);
+      const output = item.fact(command.replace(/\.rc$/, '.out'));
+      item.ok(`${removal} did not report a failed clean-up`, !/clean-up after ledd failed/.test(output), output);
+      item.is(`${prefix}.queue`, 'none', 'no queue under key 1234 as soon as the removal returned');
+      item.is(`${prefix}.sim`, '0', 'the line is low');
+      const cleanup = item.fact(`${prefix}.cleanup_journal`);
+      item.match('the clean-up removed the queue', cleanup, /removed the queue the daemon left behind/);
+      item.match(
+        'the clean-up drove the LED to its exit state',
+        cleanup,
+        /LED driven to its exit state.*"led":"OFF"|"led":"OFF".*LED driven to its exit state/,
+      );
+      item.ok('no failure and no stack trace from ledd-cleanup.service', !cleanupFailure.test(cleanup), cleanup);
+      item.done();
+    });
+  }
+
+  test('16. the uninstall.sh runs: the program is gone; with --purge the user too; the package run installed first', () => {
+    const item = new Item([
+      'i16.uninstall.prefix',
+      'i16.uninstall_purge.user',
+      'i16.reinstall',
+      'i16.apt_purge.install',
+    ]);
+    item.is('i16.uninstall.prefix', 'gone', '/opt/ledd after uninstall.sh');
+    item.is('i16.reinstall.rc', '0', 'install.sh again');
+    item.is('i16.reinstall.ActiveState', 'active', 'ledd active after install.sh');
+    item.is('i16.uninstall_purge.user', 'gone', 'the ledd user after uninstall.sh --purge');
+    item.is('i16.apt_purge.install.rc', '0', 'apt install before apt purge');
+    item.done();
+  });
+
+  test('ledd-cleanup.service: no failure and no stack trace in its whole journal (every item above)', () => {
+    const text = readText('cleanup-journal.txt');
+    assert.ok(
+      text.includes('ledd-cleanup.service'),
+      `no journal of ledd-cleanup.service:\n${text.slice(0, 2000)}\n${vmReport()}`,
+    );
+    const failures = text.split('\n').filter((line) => cleanupFailure.test(line));
+    assert.deepEqual(failures, [], `journalctl -u ledd-cleanup.service:\n${text.slice(-6000)}`);
   });
 
   test('a crash that is not restarted (Restart=no drop-in, kill -9): the clean-up removes the queue, LED off', () => {

@@ -20,6 +20,7 @@
 #   security.txt    systemd-analyze security of both units
 #   warnings.txt    journalctl -u ledd -p warning -o cat
 #   journal.json    ledd.service and ledd-cleanup.service (journalctl -o json)
+#   cleanup-journal.txt  ledd-cleanup.service, systemd's lines about it included
 # Exit status: 0 when the script ran to its end, whatever the facts say.
 set -uo pipefail
 
@@ -213,6 +214,46 @@ start_ledd() {
 	systemctl reset-failed "$unit" 2>/dev/null
 	run "$1" systemctl start "$unit"
 	show "$1.after"
+}
+
+# shellcheck disable=SC2317 # called through wait_until
+is_auto_restart() { [[ ${S[SubState]} == auto-restart ]]; }
+
+# kill_in_restart_delay PREFIX: ledctl on, then kill -9 ledd (under the test
+# drop-in RestartSec=30); returns once systemd waits to restart it, with
+# $CURSOR at the journal's end. A removal then has the clean-up to do:
+# ledd.service's ExecStopPost= left the queue and the LED to the restart.
+kill_in_restart_delay() {
+	ledctl_sim "$1.on" on
+	show "$1.before"
+	signal KILL "${S[MainPID]}"
+	UNIT=$unit wait_until 20 is_auto_restart
+	fact "$1.in" "${S[SubState]}"
+	queue_info
+	fact "$1.queue_before" "$QUEUE"
+	CURSOR=$(timeout 10 journalctl -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p')
+}
+
+# after_removal PREFIX: at once, what the removal left: the queue and the
+# line; then what ledd-cleanup.service logged since $CURSOR (journald may
+# take a moment to store the last lines: up to 10 s for the clean-up's last
+# line or a failure).
+after_removal() {
+	local text deadline
+	queue_info
+	fact "$1.queue" "$QUEUE"
+	sim_value
+	fact "$1.sim" "$SIM"
+	now
+	deadline=$((NOW + 10000))
+	while :; do
+		text=$(timeout 10 journalctl -u ledd-cleanup.service --after-cursor="$CURSOR" -o cat --no-pager 2>&1)
+		[[ $text == *'LED driven to its exit state'* || $text == *FAILURE* || $text == *'not run'* ]] && break
+		now
+		((NOW < deadline)) || break
+		nap 0.3
+	done
+	fact "$1.cleanup_journal" "$text"
 }
 
 # --- setup: the GPIO chips and the gpio group as Raspberry Pi OS has them ---
@@ -426,8 +467,6 @@ fact i11.queue_after "$QUEUE"
 pid=${S[MainPID]}
 client_sim i11.on2 on 1
 signal KILL "$pid"
-# shellcheck disable=SC2317 # called through wait_until
-is_auto_restart() { [[ ${S[SubState]} == auto-restart ]]; }
 UNIT=$unit wait_until 20 is_auto_restart
 fact i11.stop_in "${S[SubState]}"
 run i11.stop systemctl stop "$unit"
@@ -571,13 +610,37 @@ fact crash.queue "$QUEUE"
 sim_value
 fact crash.sim "$SIM"
 
+# --- item 16, install.sh's part: uninstall.sh with ledd killed in its
+# restart delay, without and with --purge ---------------------------------
+
+# The removal must run the clean-up (ledd-cleanup.service's ExecStop=) to its
+# end before it deletes the files it runs. Test-only: RestartSec=30, so that
+# the removal surely starts within the restart delay under TCG.
+step "16: uninstall.sh with ledd killed in its restart delay"
+rm -rf "$dropins"
+dropin 16-restart-delay 'RestartSec=30'
+systemctl reset-failed "$unit" ledd-cleanup.service 2>/dev/null
+start_ledd i16.uninstall.start
+kill_in_restart_delay i16.uninstall
+run i16.uninstall "$LEDD_REPO/systemd/uninstall.sh" --prefix /opt/ledd --bindir /usr/local/bin
+after_removal i16.uninstall
+fact i16.uninstall.prefix "$([[ -e /opt/ledd ]] && echo kept || echo gone)"
+
+step "16: install.sh again, then uninstall.sh --purge with ledd killed in its restart delay"
+RUN_TIMEOUT=150 run i16.reinstall "$LEDD_REPO/systemd/install.sh" --prefix /opt/ledd --bindir /usr/local/bin
+show i16.reinstall
+kill_in_restart_delay i16.uninstall_purge
+run i16.uninstall_purge "$LEDD_REPO/systemd/uninstall.sh" --prefix /opt/ledd --bindir /usr/local/bin --purge
+after_removal i16.uninstall_purge
+fact i16.uninstall_purge.user "$(getent passwd ledd >/dev/null && echo kept || echo gone)"
+
 # --- item 15: the Debian package --------------------------------------------
 
-# The other way to install: the install.sh installation and the test drop-ins
-# go first. LEDD_DEB and LEDD_DEB_NEWER (the same package with a higher
-# version) come from vm.test.ts, built on the host by npm run package.
+# The other way to install: the install.sh installation (removed above) and
+# the test drop-ins go first. LEDD_DEB and LEDD_DEB_NEWER (the same package
+# with a higher version) come from vm.test.ts, built on the host by npm run
+# package.
 step "15: the Debian package"
-run i15.uninstall "$LEDD_REPO/systemd/uninstall.sh" --prefix /opt/ledd --bindir /usr/local/bin --purge
 rm -rf "$dropins"
 timeout 30 systemctl daemon-reload
 # The crash above left ledd.service "failed"; the package starts from a clean slate.
@@ -651,11 +714,14 @@ wait_sim 0 10
 fact i15.pending.sim "$SIM"
 ledctl_sim i15.on_again on
 run i15.bridge_again systemctl start ledd-mqtt.service
+# Item 16's package part: apt remove with ledd killed in its restart delay.
+dropin 16-restart-delay 'RestartSec=30'
+kill_in_restart_delay i16.apt_remove
 apt_get i15.remove remove -y ledd
-wait_no_queue 30
+after_removal i16.apt_remove
 queue_info
 fact i15.remove.queue "$QUEUE"
-wait_sim 0 10
+sim_value
 fact i15.remove.sim "$SIM"
 fact i15.remove.active "$(systemctl is-active ledd.service)"
 fact i15.remove.bridge "$(systemctl is-active ledd-mqtt.service)"
@@ -667,6 +733,14 @@ fact i15.purge.state "$([[ -e /var/lib/ledd ]] && echo kept || echo gone)"
 fact i15.purge.user "$(getent passwd ledd >/dev/null && echo kept || echo gone)"
 fact i15.purge.conffiles "$(ls /etc/default/ledd /etc/default/ledd-mqtt 2>/dev/null | tr '\n' ' ')"
 run i15.dpkg_s_after dpkg -S /usr/bin/ledctl
+
+step "16: apt purge with ledd killed in its restart delay"
+# (The drop-in RestartSec=30 is still there: dpkg leaves /etc/systemd/system alone.)
+apt_get i16.apt_purge.install install -y --no-install-recommends "$LEDD_DEB_NEWER"
+show i16.apt_purge.installed
+kill_in_restart_delay i16.apt_purge
+apt_get i16.apt_purge purge -y ledd
+after_removal i16.apt_purge
 rm -rf "$dropins"
 timeout 30 systemctl daemon-reload
 
@@ -677,6 +751,7 @@ step "journal"
 	timeout 30 journalctl -b -u "$unit" -p warning -o cat --no-pager >"$results/warnings.txt" 2>&1
 	fact i9.warnings_rc $?
 ) &
+timeout 30 journalctl -b -u ledd-cleanup.service -o short-monotonic --no-pager >"$results/cleanup-journal.txt" 2>&1
 timeout 30 journalctl -b -u "$unit" -u ledd-cleanup.service -o json --no-pager \
 	--output-fields=_PID,_SYSTEMD_UNIT,PRIORITY,MESSAGE >"$results/journal.json" 2>&1
 fact journal.rc $?
