@@ -55,7 +55,8 @@ Running:
                          systemd watchdog, half its interval]
   --cleanup              do not run: remove the queue this user left under the
                          key and drive the LED to its exit state, unless systemd
-                         is about to restart ledd (for ExecStopPost=)
+                         is about to restart ledd (what the units run after ledd
+                         stops, as the one file dist/ledd-cleanup.cjs)
   -h, --help             this text
   --version              ledd's version and the GPIO bindings built
 

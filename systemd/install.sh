@@ -58,6 +58,15 @@ cp -a "$source_dir/native/build/Release/sysv_mq.node" "$prefix.new/native/build/
 [[ ! -e $source_dir/native/build/Release/gpiod2.node ]] ||
   cp -a "$source_dir/native/build/Release/gpiod2.node" "$prefix.new/native/build/Release/"
 rm -rf "$prefix.new/dist/test" "$prefix.new/dist/bench"
+# An upgrade: a clean-up under way (ledd going down) finishes from the files
+# it started with before they are replaced (at most a minute).
+if [[ -d /run/systemd/system ]]; then
+  for _ in $(seq 120); do
+    [[ $(systemctl show -p ActiveState --value ledd.service ledd-cleanup.service 2>/dev/null) == *deactivating* ]] ||
+      break
+    sleep 0.5
+  done
+fi
 rm -rf "$prefix.old"
 [[ -e $prefix ]] && mv "$prefix" "$prefix.old"
 mv "$prefix.new" "$prefix"
