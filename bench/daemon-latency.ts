@@ -9,7 +9,8 @@ import path from 'node:path';
 import pino from 'pino';
 
 import { MessageQueue } from '../native/lib/index.js';
-import { SimulatedLine } from '../daemon/gpio/sim-line.js';
+import { singleLed } from '../daemon/gpio/line-bank.js';
+import { openSimulatedLines } from '../daemon/gpio/sim-line.js';
 import { Led } from '../daemon/led.js';
 import { StateFile } from '../daemon/state-file.js';
 import { RECEIVE_BYTES, REQUEST_TYPE_MAX, replyTypeFor } from '../protocol/constants.js';
@@ -54,7 +55,13 @@ export const daemonLatency: Benchmark = {
     try {
       const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
       const led = new Led(
-        new SimulatedLine({ line: 'GPIO17', activeLow: false, consumer: 'ledd', initial: false }, () => undefined),
+        singleLed(
+          openSimulatedLines(
+            { leds: [{ line: 'GPIO17', activeLow: false, initial: false }], consumer: 'ledd' },
+            () => undefined,
+          ),
+          0,
+        ),
         new StateFile(path.join(directory, 'state.json')),
         {
           onPersistError: (error) => {

@@ -9,7 +9,7 @@ import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
 import type { Config } from './config.js';
 import { DaemonExit } from './exit-codes.js';
 import { GpioError } from './gpio/line.js';
-import { openLedLine } from './gpio/open-line.js';
+import { openLedLines } from './gpio/open-line.js';
 import type { Logger } from './log/logger.js';
 
 /** The unit's RestartPreventExitStatus=: exits that systemd does not restart. */
@@ -71,13 +71,16 @@ export async function cleanup(config: Config, log: Logger, env: NodeJS.ProcessEn
   if (config.exitState === 'keep' || config.backend === 'sim') return DaemonExit.ok;
   try {
     const on = config.exitState === 'on';
-    const line = await openLedLine(
+    const lines = await openLedLines(
       config.backend,
-      { chip: config.chip, line: config.line, activeLow: config.activeLow, consumer: 'ledd-cleanup', initial: on },
+      {
+        leds: [{ chip: config.chip, line: config.line, activeLow: config.activeLow, initial: on }],
+        consumer: 'ledd-cleanup',
+      },
       () => undefined,
     );
-    line.release();
-    log.info({ ...context, led: on ? 'ON' : 'OFF', line: line.location }, 'LED driven to its exit state');
+    lines.release();
+    log.info({ ...context, led: on ? 'ON' : 'OFF', line: lines.location(0) }, 'LED driven to its exit state');
   } catch (error) {
     const known = error instanceof GpioError;
     log.error(

@@ -75,7 +75,9 @@ export class PatternPlayer {
   /**
    * Starts `spec` as if it had started at `startedAt` (epoch ms; now by
    * default, earlier when a restart resumes it). Returns false, playing
-   * nothing, when a finite pattern would have ended by now.
+   * nothing, when a finite pattern would have ended by now. When setting the
+   * first level fails, the error is thrown to the caller (nothing plays);
+   * later failures go to onFailure.
    */
   start(spec: PatternSpec, startedAt = epochNow()): boolean {
     this.stop();
@@ -95,7 +97,7 @@ export class PatternPlayer {
     this.#offsets = offsets;
     this.#cycle = total;
     this.#next = elapsedSteps;
-    this.#play();
+    this.#play(true);
     return true;
   }
 
@@ -121,7 +123,7 @@ export class PatternPlayer {
   }
 
   /** Sets the step due now, and arms the timer for the next. */
-  #play(): void {
+  #play(starting = false): void {
     const spec = this.#spec!;
     const steps = spec.steps.length;
     const last = spec.repeat === FOREVER ? Infinity : spec.repeat * steps;
@@ -151,6 +153,7 @@ export class PatternPlayer {
       this.#hooks.set(on);
     } catch (error) {
       this.stop();
+      if (starting) throw error;
       this.#hooks.onFailure(spec, error);
       return;
     }

@@ -57,25 +57,40 @@ export function busyError(location: string, consumer: string | null | undefined,
   return new GpioError('busy', `${location} is busy: it is held by ${holder}; stop that program first`, { cause });
 }
 
-/** A failed request of the line as an output: busy, permission or io. */
+/** A line of a failed request: where it is, and who holds it now (false: nobody; a throw: unknown). */
+export interface RequestedLine {
+  location: string;
+  holder(): string | null | undefined | false;
+}
+
+/**
+ * A failed request of a chip's lines as outputs: busy (naming the first line
+ * another consumer holds by now, and which of `lines` it is), permission, or io.
+ */
 export function requestError(
   error: unknown,
-  location: string,
   device: string,
-  currentConsumer: () => string | null | undefined,
-): GpioError {
+  lines: readonly RequestedLine[],
+): { failure: GpioError; line: number } {
   const code = errnoCode(error);
   if (code === 'EBUSY') {
-    let consumer: string | null | undefined;
-    try {
-      consumer = currentConsumer();
-    } catch {
-      // the holder stays unnamed
+    for (const [index, line] of lines.entries()) {
+      let holder: string | null | undefined | false;
+      try {
+        holder = line.holder();
+      } catch {
+        continue;
+      }
+      if (holder !== false) return { failure: busyError(line.location, holder, error), line: index };
     }
-    return busyError(location, consumer, error);
+    return { failure: busyError(lines.map((line) => line.location).join(', '), undefined, error), line: 0 };
   }
-  if (code === 'EACCES' || code === 'EPERM') return permissionError(device, error);
-  return new GpioError('io', `requesting ${location} as an output failed: ${errorMessage(error)}`, { cause: error });
+  if (code === 'EACCES' || code === 'EPERM') return { failure: permissionError(device, error), line: 0 };
+  const where = lines.map((line) => line.location).join(', ');
+  const failure = new GpioError('io', `requesting ${where} as outputs failed: ${errorMessage(error)}`, {
+    cause: error,
+  });
+  return { failure, line: 0 };
 }
 
 /** Opens `chip` through a binding's `open`: EACCES/EPERM become 'permission', anything else 'no-such-line'. */

@@ -1,7 +1,12 @@
-// The LED line through node-libgpiod (libgpiod 1.x, as on Raspberry Pi OS bookworm).
+// The LEDs' lines through node-libgpiod (libgpiod 1.x, as on Raspberry Pi OS
+// bookworm): the lines of one chip are one bulk request, set in one call.
+// libgpiod 1.x's request flags apply to a whole request, so a chip whose
+// LEDs all share a polarity gets the kernel's ACTIVE_LOW flag (or none), and
+// one with both kinds is requested active-high and ledd inverts the
+// active-low ones itself.
 import { busyError, devicePath, lineLocation, openChip, requestError, searchChips } from './chips.js';
-import { GpioError, type LedLine, type LineSpec } from './line.js';
-import { RequestedLine } from './requested-line.js';
+import { aboutLed, type ChipRequest, groupByChip, type LedPlace, LineBank } from './line-bank.js';
+import { GpioError, type LedLines, type LedLineSpec, type LinesSpec } from './line.js';
 
 // node-libgpiod is an optional dependency, absent where libgpiod 2.x is
 // installed, so its typings cannot be relied on at build time: this is the
@@ -18,9 +23,12 @@ interface Line {
   readonly consumer: string;
   /** Re-reads name, consumer and flags from the kernel. */
   update(): void;
-  /** `flags` is a bitwise OR of Line.RequestFlags. */
-  requestOutputModeFlags(consumer: string, flags: number, value: 0 | 1): void;
-  setValue(value: 0 | 1): void;
+}
+
+interface Bulk {
+  /** `flags` is a bitwise OR of Line.RequestFlags; `values` as the lines are given to the constructor. */
+  requestOutputFlags(consumer: string, flags: number, values: number[]): void;
+  setValues(values: number[]): void;
   release(): void;
 }
 
@@ -29,6 +37,7 @@ interface NodeLibgpiod {
   version: string;
   Chip: new (name: string) => Chip;
   Line: { new (chip: Chip, line: string | number): Line; RequestFlags: { ACTIVE_LOW: number } };
+  Bulk: new (chip: Chip, offsets: number[]) => Bulk;
 }
 
 const packageName = 'node-libgpiod';
@@ -52,34 +61,133 @@ export async function libgpiod1Version(): Promise<string> {
   return (await loadLibrary()).version;
 }
 
-function findLine(library: NodeLibgpiod, spec: LineSpec): { chip: Chip; line: Line } {
+interface FoundLine {
+  chip: Chip;
+  line: Line;
+  location: string;
+}
+
+/** Opens each chip once: every line of a chip must come from the one Chip its bulk request is made on. */
+function chipOpener(library: NodeLibgpiod): (name: string) => Chip {
+  const opened = new Map<string, Chip>();
+  return (name) => {
+    let chip = opened.get(name);
+    if (!chip) {
+      chip = openChip(name, (chipName) => new library.Chip(chipName));
+      chip = opened.get(chip.name) ?? chip;
+      opened.set(name, chip);
+      opened.set(chip.name, chip);
+    }
+    return chip;
+  };
+}
+
+function findLine(library: NodeLibgpiod, open: (name: string) => Chip, spec: LedLineSpec): FoundLine {
+  let found: { chip: Chip; line: Line };
   if (spec.chip !== undefined) {
-    const chip = openChip(spec.chip, (name) => new library.Chip(name));
+    const chip = open(spec.chip);
     try {
-      return { chip, line: new library.Line(chip, spec.line) };
+      found = { chip, line: new library.Line(chip, spec.line) };
     } catch (error) {
       throw new GpioError('no-such-line', `GPIO chip ${spec.chip} has no line ${String(spec.line)}`, { cause: error });
     }
-  }
-  return searchChips(`line is named ${String(spec.line)}`, (name) => {
-    const chip = openChip(name, (chipName) => new library.Chip(chipName));
-    return chip.lineNames.includes(String(spec.line)) ? { chip, line: new library.Line(chip, spec.line) } : undefined;
-  });
-}
-
-export async function openLibgpiodLine(spec: LineSpec): Promise<LedLine> {
-  const library = await loadLibrary();
-  const { chip, line } = findLine(library, spec);
-  const location = lineLocation(line.name, chip.name, line.offset);
-  if (line.used) throw busyError(location, line.consumer);
-  const flags = spec.activeLow ? library.Line.RequestFlags.ACTIVE_LOW : 0;
-  try {
-    line.requestOutputModeFlags(spec.consumer, flags, spec.initial ? 1 : 0);
-  } catch (error) {
-    throw requestError(error, location, devicePath(chip.name), () => {
-      line.update();
-      return line.consumer;
+  } else {
+    found = searchChips(`line is named ${String(spec.line)}`, (name) => {
+      const chip = open(name);
+      return chip.lineNames.includes(String(spec.line)) ? { chip, line: new library.Line(chip, spec.line) } : undefined;
     });
   }
-  return new RequestedLine('libgpiod1', line, location, spec.initial, chip);
+  const location = lineLocation(found.line.name, found.chip.name, found.line.offset);
+  if (found.line.used) throw busyError(location, found.line.consumer);
+  return { ...found, location };
+}
+
+/** One chip's bulk request; it holds the Chip and Lines too (a collected Chip would close the chip under it). */
+class BulkRequest implements ChipRequest {
+  readonly #bulk: Bulk;
+  // eslint-disable-next-line no-unused-private-class-members -- held, never read
+  readonly #keepAlive: unknown;
+  /** Physical values as last set, in request order; `#invert[i]` for the lines ledd inverts itself. */
+  readonly #values: number[];
+  readonly #invert: boolean[];
+  #released = false;
+
+  constructor(bulk: Bulk, values: number[], invert: boolean[], keepAlive: unknown) {
+    this.#bulk = bulk;
+    this.#values = values;
+    this.#invert = invert;
+    this.#keepAlive = keepAlive;
+  }
+
+  set(slots: readonly number[], levels: readonly boolean[]): void {
+    const values = [...this.#values];
+    slots.forEach((slot, index) => (values[slot] = levels[index]! !== this.#invert[slot] ? 1 : 0));
+    this.#bulk.setValues(values);
+    values.forEach((value, slot) => (this.#values[slot] = value));
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#bulk.release();
+  }
+}
+
+export async function openLibgpiodLines(spec: LinesSpec): Promise<LedLines> {
+  const library = await loadLibrary();
+  const open = chipOpener(library);
+  const { leds } = spec;
+  const found = leds.map((led) => {
+    try {
+      return findLine(library, open, led);
+    } catch (error) {
+      throw aboutLed(led, error);
+    }
+  });
+  const chips = groupByChip(
+    leds,
+    (led) => found[led]!.chip.name,
+    (led) => found[led]!.line.offset,
+    (led) => found[led]!.location,
+  );
+  const places = new Array<LedPlace>(leds.length);
+  const requests: BulkRequest[] = [];
+  try {
+    for (const members of chips.values()) {
+      const lines = members.map((led) => found[led]!);
+      const chip = lines[0]!.chip;
+      const allActiveLow = members.every((led) => leds[led]!.activeLow);
+      const flags = allActiveLow ? library.Line.RequestFlags.ACTIVE_LOW : 0;
+      const invert = members.map((led) => leds[led]!.activeLow && !allActiveLow);
+      const values = members.map((led, slot) => (leds[led]!.initial !== invert[slot] ? 1 : 0));
+      const bulk = new library.Bulk(
+        chip,
+        lines.map((line) => line.line.offset),
+      );
+      try {
+        bulk.requestOutputFlags(spec.consumer, flags, values);
+      } catch (error) {
+        const held = lines.map(({ line, location }) => ({
+          location,
+          holder: () => {
+            line.update();
+            return line.used && line.consumer;
+          },
+        }));
+        const { failure, line } = requestError(error, devicePath(chip.name), held);
+        throw aboutLed(leds[members[line]!]!, failure);
+      }
+      const request = new BulkRequest(bulk, values, invert, { chip, lines });
+      requests.push(request);
+      members.forEach((led, slot) => (places[led] = { request, slot, location: found[led]!.location }));
+    }
+  } catch (error) {
+    for (const request of requests) request.release();
+    throw error;
+  }
+  return new LineBank(
+    'libgpiod1',
+    places,
+    leds.map((led) => led.initial),
+  );
 }

@@ -2,8 +2,8 @@
 // spelled `libgpiod`) takes the libgpiod binding this machine built: ledd's
 // own for libgpiod 2.x when it loads, else node-libgpiod for libgpiod 1.x.
 // The simulated LED is used only when asked for, never as a fallback.
-import { type BackendChoice, GpioError, type LedLine, type LineSpec } from './line.js';
-import { type LevelListener, SimulatedLine } from './sim-line.js';
+import { type BackendChoice, GpioError, type LedLines, type LinesSpec } from './line.js';
+import { type LevelListener, openSimulatedLines } from './sim-line.js';
 
 interface Binding {
   backend: 'libgpiod1' | 'libgpiod2';
@@ -11,7 +11,7 @@ interface Binding {
   label: string;
   /** libgpiod's version; a GpioError ('unavailable') when the binding is not built. */
   version(): Promise<string>;
-  open(spec: LineSpec): Promise<LedLine>;
+  open(spec: LinesSpec): Promise<LedLines>;
 }
 
 // In the order `auto` tries them.
@@ -20,13 +20,13 @@ const bindings: readonly Binding[] = [
     backend: 'libgpiod2',
     label: 'native binding',
     version: async () => (await import('./libgpiod2-line.js')).libgpiod2Version(),
-    open: async (spec) => (await import('./libgpiod2-line.js')).openLibgpiod2Line(spec),
+    open: async (spec) => (await import('./libgpiod2-line.js')).openLibgpiod2Lines(spec),
   },
   {
     backend: 'libgpiod1',
     label: 'node-libgpiod',
     version: async () => (await import('./libgpiod-line.js')).libgpiod1Version(),
-    open: async (spec) => (await import('./libgpiod-line.js')).openLibgpiodLine(spec),
+    open: async (spec) => (await import('./libgpiod-line.js')).openLibgpiodLines(spec),
   },
 ];
 
@@ -49,12 +49,13 @@ async function builtBinding(): Promise<Binding> {
   );
 }
 
-export async function openLedLine(
+/** Requests every LED's line through `backend`, one request per chip. */
+export async function openLedLines(
   backend: BackendChoice,
-  spec: LineSpec,
+  spec: LinesSpec,
   onSimulatedChange: LevelListener,
-): Promise<LedLine> {
-  if (backend === 'sim') return new SimulatedLine(spec, onSimulatedChange);
+): Promise<LedLines> {
+  if (backend === 'sim') return openSimulatedLines(spec, onSimulatedChange);
   const binding =
     backend === 'auto' || backend === 'libgpiod'
       ? await builtBinding()

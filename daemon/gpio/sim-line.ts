@@ -1,35 +1,65 @@
-// A simulated LED for machines without GPIO: it holds the level in memory and
-// reports each change through the logger.
-import type { LedLine, LineSpec } from './line.js';
+// Simulated LEDs for machines without GPIO: each level is held in memory and
+// every change reported through a listener (ledd logs it). Like a real chip,
+// the LEDs of one simulated chip (--chip, or "sim" for lines given by name)
+// are one request, set in one call.
+import { type ChipRequest, groupByChip, type LedPlace, LineBank } from './line-bank.js';
+import type { LedLines, LinesSpec } from './line.js';
 
-export type LevelListener = (on: boolean) => void;
+export type LevelListener = (led: number, on: boolean) => void;
 
-export class SimulatedLine implements LedLine {
-  readonly backend = 'sim';
-  readonly location: string;
-  #on: boolean;
-  #released = false;
+class SimulatedChip implements ChipRequest {
+  readonly #leds: readonly number[];
   readonly #onChange: LevelListener;
+  readonly #levels: boolean[];
+  #released = false;
 
-  constructor(spec: LineSpec, onChange: LevelListener) {
-    this.location = `simulated ${String(spec.line)}${spec.activeLow ? ' (active-low)' : ''}`;
-    this.#on = spec.initial;
+  constructor(leds: readonly number[], initial: readonly boolean[], onChange: LevelListener) {
+    this.#leds = leds;
+    this.#levels = [...initial];
     this.#onChange = onChange;
-    onChange(this.#on);
   }
 
-  set(on: boolean): void {
-    if (this.#released) throw new Error('the simulated line was released');
-    if (on === this.#on) return;
-    this.#on = on;
-    this.#onChange(on);
-  }
-
-  get(): boolean {
-    return this.#on;
+  set(slots: readonly number[], levels: readonly boolean[]): void {
+    if (this.#released) throw new Error('the simulated lines were released');
+    slots.forEach((slot, index) => {
+      const on = levels[index]!;
+      if (this.#levels[slot] === on) return;
+      this.#levels[slot] = on;
+      this.#onChange(this.#leds[slot]!, on);
+    });
   }
 
   release(): void {
     this.#released = true;
   }
+}
+
+export function openSimulatedLines(spec: LinesSpec, onChange: LevelListener): LedLines {
+  const { leds } = spec;
+  const location = (led: number): string => {
+    const { chip, line, activeLow } = leds[led]!;
+    return `simulated ${chip === undefined ? '' : `${chip}:`}${String(line)}${activeLow ? ' (active-low)' : ''}`;
+  };
+  // Without a chip to look in, a line's name is what tells two lines apart.
+  const chips = groupByChip(
+    leds,
+    (led) => leds[led]!.chip ?? 'sim',
+    (led) => leds[led]!.line,
+    location,
+  );
+  const places = new Array<LedPlace>(leds.length);
+  for (const members of chips.values()) {
+    const request = new SimulatedChip(
+      members,
+      members.map((led) => leds[led]!.initial),
+      onChange,
+    );
+    members.forEach((led, slot) => (places[led] = { request, slot, location: location(led) }));
+  }
+  leds.forEach((led, index) => onChange(index, led.initial));
+  return new LineBank(
+    'sim',
+    places,
+    leds.map((led) => led.initial),
+  );
 }

@@ -1,6 +1,9 @@
 // Typed interface of the libgpiod 2.x addon (native/src/gpiod2/), built only
-// where libgpiod 2.x is installed. Its errors carry `code` (EBUSY, EACCES...),
-// `errno` (negative, as in Node), `syscall` (the libgpiod call) and `path`.
+// where libgpiod 2.x is installed. Several lines of a chip are requested as
+// outputs in one line request and set in one call. A failed libgpiod call
+// throws a Gpiod2Error: `code` (EBUSY, EACCES...), `errno` (negative, as in
+// Node), `syscall` (the libgpiod call) and `path`; bad arguments throw a
+// TypeError saying what is wrong.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -21,11 +24,29 @@ export interface Gpiod2LineInfo {
   consumer: string | null;
 }
 
+export interface Gpiod2OutputLine {
+  offset: number;
+  /** Each line's own polarity: the kernel applies it (per-line settings in one request). */
+  activeLow: boolean;
+  /** The initial logical value. */
+  value: 0 | 1;
+}
+
+/**
+ * Lines of one chip requested together. Values are logical (each line's polarity applied by the kernel).
+ * `offsets` given to setValues/getValues: 1 or more of the request's, none twice (else a TypeError).
+ */
 export interface Gpiod2LineRequest {
-  /** Drives the logical value (active-low applied by the kernel). */
-  setValue(value: 0 | 1): void;
-  getValue(): 0 | 1;
-  /** Gives the line back; later calls fail with EBADF. Releasing twice is harmless. */
+  /** The offsets requested, in the order given to requestOutputs. */
+  readonly offsets: number[];
+  /**
+   * Drives the lines at `offsets` (each one of the request's) to `values` (logical), in one call
+   * (gpiod_line_request_set_values_subset).
+   */
+  setValues(offsets: readonly number[], values: readonly (0 | 1)[]): void;
+  /** The logical values of `offsets`, in one call (gpiod_line_request_get_values_subset). */
+  getValues(offsets: readonly number[]): (0 | 1)[];
+  /** Gives the lines back; later calls fail with EBADF. Releasing twice is harmless. */
   release(): void;
   readonly released: boolean;
 }
@@ -36,8 +57,11 @@ export interface Gpiod2Chip {
   /** The offset of the line with this name, or -1 when the chip has none. */
   lineOffset(name: string): number;
   lineInfo(offset: number): Gpiod2LineInfo;
-  /** Requests the line as an output driven at `value` (logical) from the start. */
-  requestOutput(offset: number, consumer: string, activeLow: boolean, value: 0 | 1): Gpiod2LineRequest;
+  /**
+   * Requests `lines` as outputs in one request, each driven at its `value` from the start.
+   * 1 to 64 lines (GPIO_V2_LINES_MAX), no offset twice (else a TypeError).
+   */
+  requestOutputs(lines: readonly Gpiod2OutputLine[], consumer: string): Gpiod2LineRequest;
   /** Closes the chip; requests made through it stay valid. */
   close(): void;
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import test from 'node:test';
 
 import { testBuildDir } from '../helpers/paths.js';
+import { LINES_BUSY_CHECKS, LINES_CHECKS } from '../helpers/drive-lines.js';
 import { outputTail, readEnv, readText, runPlatformScript } from './script-run.js';
 
 const out = path.join(testBuildDir, 'platforms', 'trixie');
@@ -36,12 +37,14 @@ const expectedChecks = [
   'active_low_off_drives_high',
   'active_low_sigterm_exit',
   'active_low_released',
+  ...LINES_CHECKS,
   'other_backend_exit',
   'other_backend_message',
   'busy_holder',
   'busy_exit',
   'busy_names_consumer',
   'busy_no_queue',
+  ...LINES_BUSY_CHECKS,
   'permission_exit',
   'permission_names_group',
 ];

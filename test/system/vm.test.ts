@@ -18,6 +18,7 @@ import { type ChildResult, runChild, runOk } from '../helpers/process.js';
 import { requireCommand, requirePythonModule } from '../helpers/tools.js';
 import { LEFTOVERS, plantLeftovers } from './host-leftovers.js';
 import { type Packages, packagesForThisTree } from '../helpers/deb.js';
+import { driveLinesChecks, LINES_BUSY_CHECKS, LINES_CHECKS } from '../helpers/drive-lines.js';
 
 const here = fromRoot('test', 'system');
 const scenario = path.join(here, 'guest', 'ledd-system.sh');
@@ -310,6 +311,17 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
       'none',
       `leftovers seen by the guest (planted on the host: ${Object.keys(LEFTOVERS).join(', ')})`,
     );
+    item.done();
+  });
+
+  test("17. several LEDs' lines through node-libgpiod: one request and one call per chip; refusals name the LED", () => {
+    const item = new Item(['i17.']);
+    const cycle = driveLinesChecks(item.fact('i17.out'));
+    const busy = driveLinesChecks(item.fact('i17.busy_out'));
+    item.is('i17.rc', '0', 'drive-lines.mjs libgpiod1 exit code');
+    item.is('i17.busy_rc', '0', 'drive-lines.mjs libgpiod1 busy exit code');
+    for (const name of LINES_CHECKS) item.equal(`${name} (GPIO chips free)`, cycle.get(name), 'ok');
+    for (const name of LINES_BUSY_CHECKS) item.equal(`${name} (GPIO17 held by gpioset)`, busy.get(name), 'ok');
     item.done();
   });
 

@@ -2,7 +2,7 @@
 // (daemon/gpio/libgpiod2-line.ts; typed interface in native/lib/gpiod2.ts).
 //   version()   libgpiod's own version string (gpiod_api_version)
 //   Chip        an open /dev/gpiochipN (chip.h)
-//   LineRequest a requested line (line_request.h)
+//   LineRequest lines of a chip requested together (line_request.h)
 #include <gpiod.h>
 #include <napi.h>
 

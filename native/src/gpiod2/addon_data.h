@@ -1,5 +1,5 @@
 // Per-environment state of the gpiod2 addon (Node-API instance data): the
-// LineRequest constructor, which Chip.requestOutput needs to build results.
+// LineRequest constructor, which Chip.requestOutputs needs to build results.
 #pragma once
 
 #include <napi.h>

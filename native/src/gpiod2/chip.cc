@@ -1,7 +1,10 @@
 #include "chip.h"
 
 #include <cerrno>
+#include <string>
+#include <vector>
 
+#include "arguments.h"
 #include "errno_error.h"
 #include "line_request.h"
 #include "output_request.h"
@@ -14,11 +17,7 @@ Napi::Value StringOrNull(Napi::Env env, const char* text) {
   return text != nullptr ? Napi::String::New(env, text) : env.Null();
 }
 
-bool IsOffset(const Napi::Value& value) {
-  if (!value.IsNumber()) return false;
-  const double number = value.As<Napi::Number>().DoubleValue();
-  return number >= 0 && number <= 0xffffffff && number == static_cast<double>(static_cast<uint32_t>(number));
-}
+constexpr const char* kRequestOutputs = "requestOutputs(lines, consumer)";
 
 }  // namespace
 
@@ -26,7 +25,7 @@ Napi::Function Chip::Define(Napi::Env env) {
   return DefineClass(env, "Chip",
                      {InstanceMethod<&Chip::Info>("info"), InstanceMethod<&Chip::LineOffset>("lineOffset"),
                       InstanceMethod<&Chip::LineInfo>("lineInfo"),
-                      InstanceMethod<&Chip::RequestOutput>("requestOutput"), InstanceMethod<&Chip::Close>("close"),
+                      InstanceMethod<&Chip::RequestOutputs>("requestOutputs"), InstanceMethod<&Chip::Close>("close"),
                       InstanceAccessor<&Chip::Path>("path")});
 }
 
@@ -39,7 +38,10 @@ Chip::Chip(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Chip>(info) {
   }
   path_ = info[0].As<Napi::String>().Utf8Value();
   chip_.reset(gpiod_chip_open(path_.c_str()));
-  if (!chip_) ThrowErrno(env, errno, "gpiod_chip_open", path_);
+  if (!chip_) {
+    const int err = errno;
+    ThrowErrno(env, err, "gpiod_chip_open", path_);
+  }
 }
 
 bool Chip::CheckOpen(Napi::Env env, const char* call) {
@@ -53,7 +55,8 @@ Napi::Value Chip::Info(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env, "gpiod_chip_get_info")) return env.Undefined();
   ChipInfoPtr chip_info(gpiod_chip_get_info(chip_.get()));
   if (!chip_info) {
-    ThrowErrno(env, errno, "gpiod_chip_get_info", path_);
+    const int err = errno;
+    ThrowErrno(env, err, "gpiod_chip_get_info", path_);
     return env.Undefined();
   }
   Napi::Object result = Napi::Object::New(env);
@@ -91,7 +94,8 @@ Napi::Value Chip::LineInfo(const Napi::CallbackInfo& info) {
   const unsigned int offset = info[0].As<Napi::Number>().Uint32Value();
   LineInfoPtr line_info(gpiod_chip_get_line_info(chip_.get(), offset));
   if (!line_info) {
-    ThrowErrno(env, errno, "gpiod_chip_get_line_info", path_);
+    const int err = errno;
+    ThrowErrno(env, err, "gpiod_chip_get_line_info", path_);
     return env.Undefined();
   }
   Napi::Object result = Napi::Object::New(env);
@@ -102,23 +106,31 @@ Napi::Value Chip::LineInfo(const Napi::CallbackInfo& info) {
   return result;
 }
 
-Napi::Value Chip::RequestOutput(const Napi::CallbackInfo& info) {
+Napi::Value Chip::RequestOutputs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 4 || !IsOffset(info[0]) || !info[1].IsString() || !info[2].IsBoolean() ||
-      !info[3].IsNumber()) {
-    Napi::TypeError::New(env, "requestOutput(offset, consumer, activeLow, value): bad arguments")
+  if (info.Length() != 2) {
+    Napi::TypeError::New(env, std::string(kRequestOutputs) + ": takes 2 arguments").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::vector<OutputLine> lines;
+  if (!ReadOutputLines(env, kRequestOutputs, info[0], &lines)) return env.Undefined();
+  if (!info[1].IsString()) {
+    Napi::TypeError::New(env, std::string(kRequestOutputs) + ": consumer must be a string")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
+  const std::string consumer = info[1].As<Napi::String>().Utf8Value();
+  // Checked after reading the lines, whose getters may have closed the chip.
   if (!CheckOpen(env, "gpiod_chip_request_lines")) return env.Undefined();
-  OutputSpec spec{info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::String>().Utf8Value(),
-                  info[2].As<Napi::Boolean>().Value(), info[3].As<Napi::Number>().Int32Value() != 0};
-  OutputResult result = gpiod2::RequestOutput(chip_.get(), spec);
+  OutputResult result = gpiod2::RequestOutputs(chip_.get(), lines, consumer);
   if (!result.request) {
     ThrowErrno(env, result.err, result.call, path_);
     return env.Undefined();
   }
-  return LineRequest::New(env, std::move(result.request), spec.offset, path_);
+  std::vector<unsigned int> offsets;
+  offsets.reserve(lines.size());
+  for (const OutputLine& line : lines) offsets.push_back(line.offset);
+  return LineRequest::New(env, std::move(result.request), std::move(offsets), path_);
 }
 
 Napi::Value Chip::Close(const Napi::CallbackInfo& info) {

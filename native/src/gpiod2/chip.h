@@ -3,7 +3,8 @@
 //   info()                          { name, label, lines }
 //   lineOffset(name)                the offset of the line so named, or -1
 //   lineInfo(offset)                { offset, name, used, consumer }
-//   requestOutput(offset, consumer, activeLow, value)   a LineRequest
+//   requestOutputs(lines, consumer) lines [{ offset, activeLow, value }...] as
+//                                   outputs in one request: a LineRequest
 //   close()                         closes it; requests made stay valid
 #pragma once
 
@@ -25,7 +26,7 @@ class Chip : public Napi::ObjectWrap<Chip> {
   Napi::Value Info(const Napi::CallbackInfo& info);
   Napi::Value LineOffset(const Napi::CallbackInfo& info);
   Napi::Value LineInfo(const Napi::CallbackInfo& info);
-  Napi::Value RequestOutput(const Napi::CallbackInfo& info);
+  Napi::Value RequestOutputs(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Path(const Napi::CallbackInfo& info);
   bool CheckOpen(Napi::Env env, const char* call);

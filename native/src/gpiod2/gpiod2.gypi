@@ -14,6 +14,7 @@
           "target_name": "gpiod2",
           "sources": [
             "addon.cc",
+            "arguments.cc",
             "chip.cc",
             "line_request.cc",
             "output_request.cc",

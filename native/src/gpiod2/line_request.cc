@@ -3,44 +3,50 @@
 #include <cerrno>
 
 #include "addon_data.h"
+#include "arguments.h"
 #include "errno_error.h"
 
 namespace gpiod2 {
 
 namespace {
 
-// What Chip.requestOutput hands the constructor through an External.
+// What Chip.requestOutputs hands the constructor through an External.
 struct Handoff {
   LineRequestPtr request;
-  unsigned int offset;
+  std::vector<unsigned int> offsets;
   std::string path;
 };
+
+constexpr const char* kSetValues = "setValues(offsets, values)";
+constexpr const char* kGetValues = "getValues(offsets)";
 
 }  // namespace
 
 Napi::Function LineRequest::Define(Napi::Env env) {
   return DefineClass(env, "LineRequest",
-                     {InstanceMethod<&LineRequest::SetValue>("setValue"),
-                      InstanceMethod<&LineRequest::GetValue>("getValue"),
+                     {InstanceAccessor<&LineRequest::Offsets>("offsets"),
+                      InstanceMethod<&LineRequest::SetValues>("setValues"),
+                      InstanceMethod<&LineRequest::GetValues>("getValues"),
                       InstanceMethod<&LineRequest::Release>("release"),
                       InstanceAccessor<&LineRequest::Released>("released")});
 }
 
-Napi::Value LineRequest::New(Napi::Env env, LineRequestPtr request, unsigned int offset, const std::string& path) {
-  Handoff handoff{std::move(request), offset, path};
+Napi::Value LineRequest::New(Napi::Env env, LineRequestPtr request, std::vector<unsigned int> offsets,
+                             const std::string& path) {
+  Handoff handoff{std::move(request), std::move(offsets), path};
   // On failure the handoff still owns the request and releases it.
   return AddonData::Of(env).line_request.New({Napi::External<Handoff>::New(env, &handoff)});
 }
 
 LineRequest::LineRequest(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LineRequest>(info) {
   if (info.Length() != 1 || !info[0].IsExternal()) {
-    Napi::TypeError::New(info.Env(), "LineRequest objects come from Chip.requestOutput()")
+    Napi::TypeError::New(info.Env(), "LineRequest objects come from Chip.requestOutputs()")
         .ThrowAsJavaScriptException();
     return;
   }
   Handoff* handoff = info[0].As<Napi::External<Handoff>>().Data();
   request_ = std::move(handoff->request);
-  offset_ = handoff->offset;
+  offsets_ = std::move(handoff->offsets);
   path_ = handoff->path;
 }
 
@@ -50,29 +56,52 @@ bool LineRequest::CheckHeld(Napi::Env env, const char* call) {
   return false;
 }
 
-Napi::Value LineRequest::SetValue(const Napi::CallbackInfo& info) {
+Napi::Value LineRequest::Offsets(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(env, "setValue(value): value must be 0 or 1").ThrowAsJavaScriptException();
+  Napi::Array result = Napi::Array::New(env, offsets_.size());
+  for (size_t i = 0; i < offsets_.size(); ++i)
+    result.Set(static_cast<uint32_t>(i), Napi::Number::New(env, offsets_[i]));
+  return result;
+}
+
+Napi::Value LineRequest::SetValues(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 2) {
+    Napi::TypeError::New(env, std::string(kSetValues) + ": takes 2 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  if (!CheckHeld(env, "gpiod_line_request_set_value")) return env.Undefined();
-  const gpiod_line_value value =
-      info[0].As<Napi::Number>().Int32Value() != 0 ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE;
-  if (gpiod_line_request_set_value(request_.get(), offset_, value) != 0)
-    ThrowErrno(env, errno, "gpiod_line_request_set_value", path_);
+  std::vector<unsigned int> offsets;
+  std::vector<gpiod_line_value> values;
+  if (!ReadOffsets(env, kSetValues, info[0], offsets_, &offsets) ||
+      !ReadValues(env, kSetValues, info[1], offsets.size(), &values))
+    return env.Undefined();
+  if (!CheckHeld(env, "gpiod_line_request_set_values_subset")) return env.Undefined();
+  if (gpiod_line_request_set_values_subset(request_.get(), offsets.size(), offsets.data(), values.data()) != 0) {
+    const int err = errno;
+    ThrowErrno(env, err, "gpiod_line_request_set_values_subset", path_);
+  }
   return env.Undefined();
 }
 
-Napi::Value LineRequest::GetValue(const Napi::CallbackInfo& info) {
+Napi::Value LineRequest::GetValues(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckHeld(env, "gpiod_line_request_get_value")) return env.Undefined();
-  const gpiod_line_value value = gpiod_line_request_get_value(request_.get(), offset_);
-  if (value == GPIOD_LINE_VALUE_ERROR) {
-    ThrowErrno(env, errno, "gpiod_line_request_get_value", path_);
+  if (info.Length() != 1) {
+    Napi::TypeError::New(env, std::string(kGetValues) + ": takes 1 argument").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  return Napi::Number::New(env, value == GPIOD_LINE_VALUE_ACTIVE ? 1 : 0);
+  std::vector<unsigned int> offsets;
+  if (!ReadOffsets(env, kGetValues, info[0], offsets_, &offsets)) return env.Undefined();
+  if (!CheckHeld(env, "gpiod_line_request_get_values_subset")) return env.Undefined();
+  std::vector<gpiod_line_value> values(offsets.size(), GPIOD_LINE_VALUE_INACTIVE);
+  if (gpiod_line_request_get_values_subset(request_.get(), offsets.size(), offsets.data(), values.data()) != 0) {
+    const int err = errno;
+    ThrowErrno(env, err, "gpiod_line_request_get_values_subset", path_);
+    return env.Undefined();
+  }
+  Napi::Array result = Napi::Array::New(env, values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    result.Set(static_cast<uint32_t>(i), Napi::Number::New(env, values[i] == GPIOD_LINE_VALUE_ACTIVE ? 1 : 0));
+  return result;
 }
 
 Napi::Value LineRequest::Release(const Napi::CallbackInfo& info) {

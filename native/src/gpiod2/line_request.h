@@ -1,11 +1,18 @@
-// JavaScript LineRequest: one requested line (libgpiod's gpiod_line_request),
-// created only by Chip.requestOutput. release() gives the line back; the
-// garbage collector releases a request that was never released.
+// JavaScript LineRequest: lines of one chip requested together (libgpiod's
+// gpiod_line_request), created only by Chip.requestOutputs.
+//   offsets                   the offsets requested, in the order requested
+//   setValues(offsets, values) drives some of them, in one call (one ioctl)
+//   getValues(offsets)        reads some of them, in one call
+//   release()                 gives the lines back; later calls fail with EBADF
+//   released                  whether release() was called
+// Values are logical (the kernel applies each line's polarity). The garbage
+// collector releases a request that was never released.
 #pragma once
 
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 #include "handles.h"
 
@@ -14,20 +21,22 @@ namespace gpiod2 {
 class LineRequest : public Napi::ObjectWrap<LineRequest> {
  public:
   static Napi::Function Define(Napi::Env env);
-  // Wraps `request` (ownership passes to the new object) for `offset` of the chip at `path`.
-  static Napi::Value New(Napi::Env env, LineRequestPtr request, unsigned int offset, const std::string& path);
+  // Wraps `request` (ownership passes to the new object) for `offsets` of the chip at `path`.
+  static Napi::Value New(Napi::Env env, LineRequestPtr request, std::vector<unsigned int> offsets,
+                         const std::string& path);
 
   explicit LineRequest(const Napi::CallbackInfo& info);
 
  private:
-  Napi::Value SetValue(const Napi::CallbackInfo& info);
-  Napi::Value GetValue(const Napi::CallbackInfo& info);
+  Napi::Value Offsets(const Napi::CallbackInfo& info);
+  Napi::Value SetValues(const Napi::CallbackInfo& info);
+  Napi::Value GetValues(const Napi::CallbackInfo& info);
   Napi::Value Release(const Napi::CallbackInfo& info);
   Napi::Value Released(const Napi::CallbackInfo& info);
   bool CheckHeld(Napi::Env env, const char* call);
 
   LineRequestPtr request_;
-  unsigned int offset_ = 0;
+  std::vector<unsigned int> offsets_;
   std::string path_;
 };
 

@@ -1,16 +1,17 @@
-// Requests one line of an open chip as an output: the settings, line and
-// request configurations libgpiod 2.x wants, built and freed here.
+// Requests several lines of an open chip as outputs in one line request: one
+// gpiod_line_config carrying each line's own settings (direction, polarity,
+// initial value), built and freed here.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "handles.h"
 
 namespace gpiod2 {
 
-struct OutputSpec {
+struct OutputLine {
   unsigned int offset;
-  std::string consumer;
   bool active_low;
   bool active;  // the initial logical value
 };
@@ -21,6 +22,7 @@ struct OutputResult {
   const char* call;        // the libgpiod call that failed
 };
 
-OutputResult RequestOutput(gpiod_chip* chip, const OutputSpec& spec);
+// `lines` holds 1 to GPIO_V2_LINES_MAX lines, no offset twice (checked by the caller).
+OutputResult RequestOutputs(gpiod_chip* chip, const std::vector<OutputLine>& lines, const std::string& consumer);
 
 }  // namespace gpiod2

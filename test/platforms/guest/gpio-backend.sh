@@ -142,6 +142,14 @@ else
 	kill "$ledd_pid" 2>/dev/null
 fi
 
+# Several LEDs' lines on two chips: one request and one call per chip (drive-lines.mjs checks, one line each).
+drive_lines() {
+	node "$LEDD_REPO/test/platforms/guest/drive-lines.mjs" "$LEDD_EXPECT_BACKEND" "$@" >"$logs/drive-lines-${1:-cycle}.log" 2>&1
+	grep -E '^lines_[a-z_]+ (ok|FAIL: .*)$' "$logs/drive-lines-${1:-cycle}.log" | tee -a "$checks"
+	failures=$((failures + $(grep -c ' FAIL: ' "$logs/drive-lines-${1:-cycle}.log")))
+}
+drive_lines
+
 # The other libgpiod binding is not built here: exit 4, saying so.
 run_ledd other-backend --key 0x1d3 --backend "$LEDD_OTHER_BACKEND"
 expect other_backend_exit 4 "$status"
@@ -163,6 +171,7 @@ run_ledd busy --key 0x1d4 --backend "$LEDD_EXPECT_BACKEND"
 expect busy_exit 4 "$status"
 expect_match busy_names_consumer "$logs/busy.log" 'GPIO17 on [a-z0-9]+ line 17 is busy: it is held by \\"gpioset\\"'
 if queue_exists 0x1d4; then fail busy_no_queue "the queue was left behind"; else pass busy_no_queue; fi
+drive_lines busy
 kill "$holder"
 wait "$holder" 2>/dev/null
 

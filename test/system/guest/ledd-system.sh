@@ -286,6 +286,27 @@ queue_info
 [[ $QUEUE == none ]] || leftovers+=("queue $QUEUE")
 fact setup.leftovers "${leftovers[*]:-none}"
 
+# --- item 17: several LEDs' lines through node-libgpiod (before ledd holds any) ---
+
+step "17. several LEDs' lines"
+# drive-lines.mjs requests GPIO17, GPIO27 and line 22 of the Pi-5-like chip and
+# line 3 of the decoy, one request and one call per chip, and checks the levels.
+lines_out=$(timeout 120 node "$LEDD_REPO/test/platforms/guest/drive-lines.mjs" libgpiod1 2>&1)
+fact i17.rc "$?"
+fact i17.out "$lines_out"
+# The same with GPIO17 held by gpioset (libgpiod 1.x tools: --mode=signal holds it until killed).
+gpioset --mode=signal "$LEDD_GPIO_CHIP" 17=1 &
+holder=$!
+for ((i = 0; i < 50; i++)); do
+	gpioinfo "$LEDD_GPIO_CHIP" | grep -Eq '^\s*line\s+17:.*"gpioset"' && break
+	nap 0.1
+done
+lines_out=$(timeout 120 node "$LEDD_REPO/test/platforms/guest/drive-lines.mjs" libgpiod1 busy 2>&1)
+fact i17.busy_rc "$?"
+fact i17.busy_out "$lines_out"
+kill "$holder"
+wait "$holder" 2>/dev/null
+
 # --- install, as a user would ----------------------------------------------
 
 step "install.sh"
