@@ -1,5 +1,5 @@
 // The daemon's own time per message: from msgrcv returning it to the line set,
-// the state file replaced and the reply sent (the real RequestHandler, Led with
+// the state file replaced and the reply sent (the real RequestHandler, Board with
 // a state file, simulated line, pino logging to /dev/null), over 10 000
 // messages. Reference: the bare binding doing the same receive and reply.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +9,8 @@ import path from 'node:path';
 import pino from 'pino';
 
 import { MessageQueue } from '../native/lib/index.js';
-import { singleLed } from '../daemon/gpio/line-bank.js';
 import { openSimulatedLines } from '../daemon/gpio/sim-line.js';
-import { Led } from '../daemon/led.js';
+import { Board } from '../daemon/board.js';
 import { StateFile } from '../daemon/state-file.js';
 import { RECEIVE_BYTES, REQUEST_TYPE_MAX, replyTypeFor } from '../protocol/constants.js';
 import { formatOk } from '../protocol/reply.js';
@@ -54,25 +53,20 @@ export const daemonLatency: Benchmark = {
     const queue = MessageQueue.createPrivate();
     try {
       const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
-      const led = new Led(
-        singleLed(
-          openSimulatedLines(
-            { leds: [{ line: 'GPIO17', activeLow: false, initial: false }], consumer: 'ledd' },
-            () => undefined,
-          ),
-          0,
-        ),
-        new StateFile(path.join(directory, 'state.json')),
-        {
-          onPersistError: (error) => {
-            throw error;
-          },
-        },
+      const lines = openSimulatedLines(
+        { leds: [{ line: 'GPIO17', activeLow: false, initial: false }], consumer: 'ledd' },
+        () => undefined,
       );
+      const board = new Board(lines, ['led'], new StateFile(path.join(directory, 'state.json')), {
+        onPersistError: (error) => {
+          throw error;
+        },
+      });
       const replies = new ReplySender(queue, new ReplyBook(), log);
       const makeRoom = (): void => undefined;
       const handler = new RequestHandler({
-        led,
+        board,
+        named: false,
         log,
         replies,
         makeRoom,
@@ -80,7 +74,7 @@ export const daemonLatency: Benchmark = {
         onStateChange: () => undefined,
       });
       const daemon = measure(queue, messages, (message) => handler.handle(message));
-      await led.close();
+      await board.close();
       const bare = measure(queue, messages, () => queue.trySend(replyTypeFor(process.pid), formatOk('bench', 'ON')));
       const p99 = percentile(daemon, 0.99);
       const rows = [

@@ -154,7 +154,12 @@ export class Bridge {
     const effectBefore = this.#lastEffect;
     if (command.effect) this.#lastEffect = command.effect;
     try {
-      const { reply } = await exchange(command.verb, this.#config.key, COMMAND_TIMEOUT_MS, command.pattern);
+      const { reply } = await exchange(
+        command.verb,
+        this.#config.key,
+        COMMAND_TIMEOUT_MS,
+        command.pattern && { pattern: command.pattern },
+      );
       if (!reply.ok) {
         this.#lastEffect = effectBefore;
         this.#log.warn(

@@ -2,8 +2,7 @@
 import { formatKey, MessageQueue, QueueError, type QueueStatus } from '../native/lib/index.js';
 import { TYPE_COMMAND, TYPE_EXIT } from '../protocol/constants.js';
 import type { Reply } from '../protocol/reply.js';
-import type { PatternSpec } from '../protocol/pattern.js';
-import { type Verb, formatRequest } from '../protocol/request.js';
+import { type RequestExtras, type Verb, formatRequest } from '../protocol/request.js';
 import { ClientError, ClientExit } from './errors.js';
 import { ReplyRouter } from './reply-router.js';
 
@@ -74,7 +73,12 @@ async function send(queue: MessageQueue, key: number, type: number, text: string
   }
 }
 
-export async function exchange(verb: Verb, key: number, timeoutMs: number, pattern?: PatternSpec): Promise<Outcome> {
+export async function exchange(
+  verb: Verb,
+  key: number,
+  timeoutMs: number,
+  extras: Pick<RequestExtras, 'leds' | 'pattern'> = {},
+): Promise<Outcome> {
   let queue: MessageQueue;
   try {
     queue = MessageQueue.open(key);
@@ -90,7 +94,7 @@ export async function exchange(verb: Verb, key: number, timeoutMs: number, patte
   try {
     const status = verb === 'STATUS' ? queue.stat() : undefined;
     const type = verb === 'EXIT' ? TYPE_EXIT : TYPE_COMMAND;
-    await send(queue, key, type, formatRequest(verb, replyType, id, pattern && { pattern }), signal);
+    await send(queue, key, type, formatRequest(verb, replyType, id, extras), signal);
     try {
       const reply = await router.next(id, signal);
       return { reply, queueId: queue.id, ...(status && { status }) };

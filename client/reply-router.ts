@@ -5,7 +5,7 @@
 // receive loop that hands each reply to whoever waits for its id, and runs
 // only while someone does.
 import { MessageQueue } from '../native/lib/index.js';
-import { RECEIVE_BYTES, replyTypeFor } from '../protocol/constants.js';
+import { MAX_REPLY_BYTES, replyTypeFor } from '../protocol/constants.js';
 import { type Reply, parseReply } from '../protocol/reply.js';
 
 export interface ReplyListener {
@@ -94,7 +94,7 @@ export class ReplyRouter {
       try {
         ({ data } = await this.#queue.receive({
           type: this.replyType,
-          maxBytes: RECEIVE_BYTES,
+          maxBytes: MAX_REPLY_BYTES + 1,
           noError: true,
           signal: stop.signal,
         }));

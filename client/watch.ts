@@ -4,6 +4,7 @@
 // back are events too; the watch outlives both.
 import { MessageQueue, QueueError } from '../native/lib/index.js';
 import { TYPE_COMMAND } from '../protocol/constants.js';
+import { type LedReport, ledReportsOf, type LedSelector } from '../protocol/leds.js';
 import type { PatternName } from '../protocol/pattern.js';
 import type { LedState, Reply } from '../protocol/reply.js';
 import { formatRequest } from '../protocol/request.js';
@@ -14,9 +15,13 @@ import { ReplyRouter } from './reply-router.js';
 import { processExists } from '../common/processes.js';
 
 export interface LedSnapshot {
-  /** The line's level now. */
+  /** The line's level now (the first LED's of those described). */
   state: LedState;
   pattern?: { name: PatternName; cycles: number | 'forever'; then: 'on' | 'off' };
+  /** Each LED the notice is about (of those watched): its name, level and pattern. */
+  leds: LedReport[];
+  /** The notice named its LEDs (a watch with led=, or a ledd whose LEDs are named). */
+  named: boolean;
   /** ledd's process. */
   pid: number;
 }
@@ -28,6 +33,8 @@ export type WatchEvent =
 
 export interface WatchOptions {
   key: number;
+  /** The LEDs to watch; absent: ledd's first LED. */
+  leds?: LedSelector;
   /** Who watches, as ledctl status lists it. */
   name: string;
   signal?: AbortSignal;
@@ -44,7 +51,12 @@ class Gone extends Error {}
 
 function snapshotOf(reply: Reply & { ok: true }): LedSnapshot {
   const { fields } = reply;
-  const snapshot: LedSnapshot = { state: reply.state, pid: Number(fields.pid) };
+  const snapshot: LedSnapshot = {
+    state: reply.state,
+    leds: ledReportsOf(reply),
+    named: fields.leds !== undefined,
+    pid: Number(fields.pid),
+  };
   if (fields.pattern) {
     snapshot.pattern = {
       name: fields.pattern as PatternName,
@@ -111,6 +123,7 @@ class Mailbox {
 class Subscription {
   readonly #key: number;
   readonly #name: string;
+  readonly #leds: LedSelector | undefined;
   readonly #signal: AbortSignal;
   // Tells this watch's notices from what an earlier process with our PID left; not a secret.
   readonly #id = Math.floor(Math.random() * 2 ** 48).toString(36);
@@ -124,11 +137,15 @@ class Subscription {
   constructor(options: WatchOptions, signal: AbortSignal) {
     this.#key = options.key;
     this.#name = options.name;
+    this.#leds = options.leds;
     this.#signal = signal;
   }
 
   get #request(): string {
-    return formatRequest('WATCH', this.#replyType, this.#id, { name: this.#name });
+    return formatRequest('WATCH', this.#replyType, this.#id, {
+      name: this.#name,
+      ...(this.#leds && { leds: this.#leds }),
+    });
   }
 
   /** Opens the queue, subscribes, and returns what ledd acknowledged; Gone while ledd is not there. */

@@ -2,6 +2,7 @@
 import { KEY_FORMS, parseKey } from '../native/lib/key.js';
 import { parseFlags } from '../common/flags.js';
 import { DEFAULT_KEY } from '../protocol/constants.js';
+import { type LedSelector, parseLedSelector } from '../protocol/leds.js';
 import type { PatternSpec } from '../protocol/pattern.js';
 import type { Verb } from '../protocol/request.js';
 import { ClientError, ClientExit } from '../client/errors.js';
@@ -9,6 +10,10 @@ import { type PatternCommand, type PatternFlags, PatternUsageError, patternReque
 
 export interface ClientOptions {
   verb: Verb;
+  /** `list`: a STATUS of every LED, shown as a table. */
+  list: boolean;
+  /** --led (or LEDCTL_LED); absent: ledd's first LED. */
+  leds?: LedSelector;
   pattern?: PatternSpec;
   key: number;
   timeoutMs: number;
@@ -27,12 +32,36 @@ const verbs: Record<string, Verb> = {
   heartbeat: 'HEARTBEAT',
   pattern: 'PATTERN',
   watch: 'WATCH',
+  list: 'STATUS',
 };
-const COMMANDS = 'on, off, toggle, blink, heartbeat, pattern, status, watch or exit';
+const COMMANDS = 'on, off, toggle, blink, heartbeat, pattern, status, list, watch or exit';
 const PATTERN_FLAGS = ['on', 'off', 'count', 'repeat', 'then'] as const;
 
 function usage(message: string): ClientError {
   return new ClientError(ClientExit.usage, `${message} (see ledctl --help)`);
+}
+
+/** --led NAME[,NAME...] or '*' (LEDCTL_LED when not given); undefined: ledd's first LED. */
+function ledOption(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  verb: Verb,
+  list: boolean,
+): LedSelector | undefined {
+  const text = flag ?? (env.LEDCTL_LED || undefined);
+  if (text === undefined) return undefined;
+  const where = flag === undefined ? `LEDCTL_LED` : '--led';
+  if (verb === 'EXIT') {
+    if (flag === undefined) return undefined;
+    throw usage('--led does not go with exit: exit stops ledd and every LED');
+  }
+  if (list) {
+    if (flag === undefined) return undefined;
+    throw usage('--led does not go with list: list shows every LED');
+  }
+  const parsed = parseLedSelector(text);
+  if (!parsed.ok) throw usage(`${where}: ${parsed.problem.replace(/^led=/, '')}`);
+  return parsed.selector;
 }
 
 export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArguments {
@@ -41,6 +70,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     flags = parseFlags(argv, {
       '--key': { value: true },
       '--timeout': { value: true },
+      '--led': { value: true },
       '--json': { value: false },
       '--help': { value: false },
       '-h': { value: false },
@@ -91,9 +121,19 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     throw usage(`--timeout: "${timeoutText}" is not valid; give seconds from 0.1 to 3600`);
   }
   const json = flags.switches.has('--json');
-  if (json && verb !== 'STATUS' && verb !== 'WATCH') throw usage('--json goes with status or watch');
+  if (json && verb !== 'STATUS' && verb !== 'WATCH') throw usage('--json goes with status, list or watch');
+  const list = word.toLowerCase() === 'list';
+  const leds = ledOption(flags.values.get('--led'), env, verb, list);
   return {
     kind: 'run',
-    options: { verb, key, timeoutMs: Math.round(timeout * 1000), json, ...(pattern && { pattern }) },
+    options: {
+      verb,
+      list,
+      key,
+      timeoutMs: Math.round(timeout * 1000),
+      json,
+      ...(leds && { leds }),
+      ...(pattern && { pattern }),
+    },
   };
 }

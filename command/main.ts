@@ -6,6 +6,7 @@ import { exchange } from '../client/exchange.js';
 import { ClientError, ClientExit } from '../client/errors.js';
 import { usageText } from './usage.js';
 import { writeOut } from './output.js';
+import type { LedSelector } from '../protocol/leds.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArguments(argv, process.env);
@@ -17,25 +18,28 @@ async function main(argv: readonly string[]): Promise<number> {
     writeOut(`ledctl ${packageVersion()}\n`);
     return ClientExit.ok;
   }
-  const { verb, key, timeoutMs, json, pattern } = parsed.options;
+  const { verb, key, timeoutMs, json, pattern, leds, list } = parsed.options;
   if (verb === 'WATCH') {
     const { watch } = await import('./watch.js');
-    return watch(key, json);
+    return watch(key, json, leds);
   }
-  const { reply, status, queueId } = await exchange(verb, key, timeoutMs, pattern);
+  const selector: LedSelector | undefined = list ? { kind: 'all' } : leds;
+  const { reply, status, queueId } = await exchange(verb, key, timeoutMs, {
+    ...(selector && { leds: selector }),
+    ...(pattern && { pattern }),
+  });
   if (!reply.ok) {
     throw new ClientError(ClientExit.refused, `ledd refused: ${reply.message} (${reply.code})`);
   }
   if (verb === 'STATUS' && status) {
-    const { statusJson, statusText } = await import('./status-format.js');
-    writeOut(`${json ? statusJson(reply, queueId, status) : statusText(reply, queueId, status)}\n`);
-  } else if (pattern) {
-    const { describePattern } = await import('../protocol/pattern.js');
-    writeOut(`LED ${reply.state}; playing: ${describePattern(pattern)}\n`);
+    const format = await import('./status-format.js');
+    if (list) writeOut(`${json ? format.listJson(reply) : format.listText(reply)}\n`);
+    else writeOut(`${json ? format.statusJson(reply, queueId, status) : format.statusText(reply, queueId, status)}\n`);
   } else if (verb === 'EXIT') {
     writeOut(`ledd exited; LED ${reply.state}\n`);
   } else {
-    writeOut(`LED ${reply.state}\n`);
+    const { commandText } = await import('./command-format.js');
+    writeOut(commandText(reply, leds !== undefined, pattern));
   }
   return ClientExit.ok;
 }

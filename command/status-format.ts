@@ -1,6 +1,8 @@
-// How `ledctl status` shows the daemon's answer and the queue's IPC_STAT data.
+// How `ledctl status` shows the daemon's answer and the queue's IPC_STAT data,
+// and `ledctl list` the LEDs alone.
 import { formatKey, type QueueStatus } from '../native/lib/index.js';
 import { describeGroup, describeUser } from '../common/accounts.js';
+import { type LedReport, ledJson, ledReportsOf } from '../protocol/leds.js';
 import type { Reply } from '../protocol/reply.js';
 
 type OkReply = Extract<Reply, { ok: true }>;
@@ -18,11 +20,17 @@ function pidAt(pid: number, date: Date | null): string {
   return pid === 0 ? 'none' : `pid ${pid} at ${when(date)}`;
 }
 
-/** The pattern playing, from the reply's pattern=, cycles= and then= fields; null when none plays. */
-function patternOf(reply: OkReply): { name: string; cyclesLeft: number | null; then: string } | null {
-  const { pattern, cycles, then } = reply.fields;
-  if (pattern === undefined) return null;
-  return { name: pattern, cyclesLeft: cycles === 'forever' ? null : Number(cycles), then: then ?? 'off' };
+/** The line of an LED: its line.NAME= field, or line= for ledd's one unnamed LED. */
+function lineOf(reply: OkReply, name: string): string {
+  return (reply.fields[`line.${name}`] ?? reply.fields.line ?? '?').replace(/_/g, ' ');
+}
+
+/** "ON, playing blink (3 cycles left, then off)" */
+function describeLed(led: LedReport): string {
+  const { pattern } = led;
+  if (!pattern) return led.state;
+  const cycles = pattern.cyclesLeft === null ? 'forever' : `${pattern.cyclesLeft} cycles left, then ${pattern.then}`;
+  return `${led.state}, playing ${pattern.kind} (${cycles})`;
 }
 
 /** ledd's watchers= field ("ledd-mqtt:812,ledctl:901,+3"): who is subscribed to the LED's changes. */
@@ -50,13 +58,15 @@ function watchersText(reply: OkReply): string[] {
 
 export function statusText(reply: OkReply, queueId: number, status: QueueStatus): string {
   const field = (name: string): string => reply.fields[name] ?? '?';
-  const pattern = patternOf(reply);
-  const playing = pattern
-    ? `, playing ${pattern.name} (${pattern.cyclesLeft === null ? 'forever' : `${pattern.cyclesLeft} cycles left, then ${pattern.then}`})`
-    : '';
+  // ledd's one unnamed LED as it always was shown; named LEDs one line each, with their lines.
+  const named = reply.fields.leds !== undefined;
+  const leds = ledReportsOf(reply).map((led) =>
+    named ? `LED ${led.name} (${lineOf(reply, led.name)}) is ${describeLed(led)}` : `LED is ${describeLed(led)}`,
+  );
+  const line = named ? '' : ` line ${field('line').replace(/_/g, ' ')};`;
   return [
-    `LED is ${reply.state}${playing}`,
-    `ledd: pid ${field('pid')}, backend ${field('backend')}, line ${field('line').replace(/_/g, ' ')}; ` +
+    ...leds,
+    `ledd: pid ${field('pid')}, backend ${field('backend')},${line} ` +
       `${field('handled')} requests handled, ${field('rejected')} rejected, ${field('dropped')} replies dropped`,
     ...watchersText(reply),
     `queue: key ${formatKey(status.key)}, id ${queueId}: ${status.qnum} messages, ${status.cbytes} of ${status.qbytes} bytes`,
@@ -71,10 +81,14 @@ export function statusText(reply: OkReply, queueId: number, status: QueueStatus)
 export function statusJson(reply: OkReply, queueId: number, status: QueueStatus): string {
   const numeric = (name: string): number | null =>
     reply.fields[name] === undefined ? null : Number(reply.fields[name]);
+  const leds = ledReportsOf(reply);
+  const first = ledJson(leds[0]!);
   return JSON.stringify(
     {
-      led: reply.state.toLowerCase(),
-      pattern: patternOf(reply),
+      // The first LED's, as before there were several.
+      led: first.led,
+      pattern: first.pattern,
+      leds: leds.map((led) => ledJson(led, lineOf(reply, led.name))),
       daemon: {
         pid: numeric('pid'),
         backend: reply.fields.backend ?? null,
@@ -102,6 +116,26 @@ export function statusJson(reply: OkReply, queueId: number, status: QueueStatus)
         mode: `0${status.mode.toString(8)}`,
       },
     },
+    null,
+    2,
+  );
+}
+
+/** `ledctl list`: one line per LED, its name, line and state. */
+export function listText(reply: OkReply): string {
+  const rows = ledReportsOf(reply).map((led) => [led.name, lineOf(reply, led.name), describeLed(led)]);
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length), column ? 4 : 3));
+  const pad = (row: string[]): string =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [pad(['LED', 'LINE', 'STATE']), ...rows.map(pad)].join('\n');
+}
+
+export function listJson(reply: OkReply): string {
+  return JSON.stringify(
+    ledReportsOf(reply).map((led) => ledJson(led, lineOf(reply, led.name))),
     null,
     2,
   );

@@ -2,7 +2,8 @@
 export const usageText = `Usage: ledctl [options] COMMAND
 
 Commands ledd, the LED controller, over its System V message queue and waits
-for its acknowledgement.
+for its acknowledgement. A command is for ledd's first LED unless --led names
+others.
 
 Commands:
   on        switch the LED on
@@ -17,23 +18,28 @@ Commands:
             SPEC is LEVEL DURATION pairs, as the kernel's pattern trigger
             takes them: "1 200 0 800" is on 200 ms, off 800 ms; --repeat N
             cycles (default -1: forever), then --then (default off)
-  status    the LED's state, the pattern playing, the watchers, the queue's
-            IPC_STAT data
+  status    the LEDs' states (every LED unless --led), the patterns playing,
+            the watchers, the queue's IPC_STAT data
+  list      every LED: its name, its line and its state, one line each
   watch     print a line for every change of the LED's state, whoever made
             it, until interrupted (Ctrl-C); says when ledd goes away and
             comes back
   exit      stop ledd (LED off, line released, queue removed)
 
-  on, off, toggle and a new pattern each replace the pattern playing.
+  on, off, toggle and a new pattern each replace the pattern playing on the
+  LEDs they name; a pattern on several LEDs plays on them together, and the
+  ones a later command does not name play on.
   DURATION: 200ms or 1.5s; a bare number is seconds for --on/--off and
   milliseconds in a SPEC. Each step lasts 10 ms to 1 hour; a pattern has at
   most 16 steps; N is at most 1000000.
 
 Options:
+  --led NAMES        the LEDs: a name, names separated by commas (status,error),
+                     or '*' for every LED [LEDCTL_LED, default ledd's first LED]
   --key KEY          queue key: decimal, 0x hex, 0o octal, or a path for ftok(3)
                      [LEDCTL_KEY or LEDD_KEY, default 1234]
   --timeout SECONDS  how long to wait for ledd's answer [default 5]
-  --json             status as JSON; watch as one JSON object per line
+  --json             status and list as JSON; watch as one JSON object per line
   -h, --help         this text
   --version          ledctl's version
 

@@ -1,12 +1,18 @@
-// ledctl watch: a line for every change of the LED, until SIGINT or SIGTERM.
+// ledctl watch: a line for every change of the LEDs watched, until SIGINT or SIGTERM.
 import { type LedSnapshot, type WatchEvent, watchLed } from '../client/watch.js';
 import { ClientExit } from '../client/errors.js';
+import { type LedReport, ledJson, type LedSelector } from '../protocol/leds.js';
+
+function describeLed(led: LedReport, named: boolean): string {
+  const { pattern } = led;
+  const head = named ? `LED ${led.name} ${led.state}` : `LED ${led.state}`;
+  if (!pattern) return head;
+  const cycles = pattern.cyclesLeft === null ? 'forever' : `${pattern.cyclesLeft} cycles left`;
+  return `${head}, ${pattern.kind} playing (${cycles}, then ${pattern.then})`;
+}
 
 function describeState(snapshot: LedSnapshot): string {
-  const { pattern } = snapshot;
-  if (!pattern) return `LED ${snapshot.state}`;
-  const cycles = pattern.cycles === 'forever' ? 'forever' : `${pattern.cycles} cycles left`;
-  return `LED ${snapshot.state}, ${pattern.name} playing (${cycles}, then ${pattern.then})`;
+  return snapshot.leds.map((led) => describeLed(led, snapshot.named)).join('; ');
 }
 
 function textLine(event: WatchEvent, ledSeen: boolean): string {
@@ -14,7 +20,7 @@ function textLine(event: WatchEvent, ledSeen: boolean): string {
     case 'subscribed':
       return `${ledSeen ? 'ledd is back' : 'watching ledd'} (pid ${event.pid}): ${describeState(event)}`;
     case 'change':
-      if (event.cause === 'exit') return `ledd is exiting: LED ${event.state}`;
+      if (event.cause === 'exit') return `ledd is exiting: ${describeState(event)}`;
       if (event.cause === 'pattern-end') return `the pattern ended: ${describeState(event)}`;
       return describeState(event);
     case 'gone':
@@ -31,15 +37,16 @@ function jsonLine(event: WatchEvent, time: string): string {
     cause,
     state: event.state,
     pattern: event.pattern ?? null,
+    leds: event.leds.map((led) => ledJson(led)),
     pid: event.pid,
   });
 }
 
-export async function watch(key: number, json: boolean): Promise<number> {
+export async function watch(key: number, json: boolean, leds?: LedSelector): Promise<number> {
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   let ledSeen = false;
-  for await (const event of watchLed({ key, name: 'ledctl', signal: stop.signal })) {
+  for await (const event of watchLed({ key, name: 'ledctl', signal: stop.signal, ...(leds && { leds }) })) {
     const time = new Date().toISOString();
     process.stdout.write(`${json ? jsonLine(event, time) : `${time} ${textLine(event, ledSeen)}`}\n`);
     if (event.kind === 'subscribed') ledSeen = true;

@@ -13,16 +13,21 @@ export class UsageError extends Error {
 export interface FlagSpec {
   /** Takes a value (true) or is a switch (false). */
   value: boolean;
+  /** May be given several times: every value is kept, in order, in `lists`. */
+  repeatable?: boolean;
 }
 
 export interface ParsedFlags {
+  /** The last value of each flag. */
   values: Map<string, string>;
+  /** Every value of a repeatable flag. */
+  lists: Map<string, string[]>;
   switches: Set<string>;
   positionals: string[];
 }
 
 export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): ParsedFlags {
-  const parsed: ParsedFlags = { values: new Map(), switches: new Set(), positionals: [] };
+  const parsed: ParsedFlags = { values: new Map(), lists: new Map(), switches: new Set(), positionals: [] };
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index]!;
     if (word === '--') {
@@ -46,6 +51,7 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
     const value = inline ?? argv[++index];
     if (value === undefined) throw new UsageError(`${name} needs a value (see --help)`);
     parsed.values.set(name, value);
+    if (spec.repeatable) parsed.lists.set(name, [...(parsed.lists.get(name) ?? []), value]);
   }
   return parsed;
 }

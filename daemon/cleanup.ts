@@ -6,7 +6,7 @@
 // kill -9 does not leave either behind. The units run it as one bundled file,
 // dist/ledd-cleanup.cjs (cleanup-entry.ts); `ledd --cleanup` runs the same.
 import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
-import type { Config } from './config.js';
+import { type Config, ledLineSpecs } from './config.js';
 import { DaemonExit } from './exit-codes.js';
 import { GpioError } from './gpio/line.js';
 import { openLedLines } from './gpio/open-line.js';
@@ -73,14 +73,12 @@ export async function cleanup(config: Config, log: Logger, env: NodeJS.ProcessEn
     const on = config.exitState === 'on';
     const lines = await openLedLines(
       config.backend,
-      {
-        leds: [{ chip: config.chip, line: config.line, activeLow: config.activeLow, initial: on }],
-        consumer: 'ledd-cleanup',
-      },
+      { leds: ledLineSpecs(config, () => on), consumer: 'ledd-cleanup' },
       () => undefined,
     );
     lines.release();
-    log.info({ ...context, led: on ? 'ON' : 'OFF', line: lines.location(0) }, 'LED driven to its exit state');
+    const where = config.leds.map((_, led) => lines.location(led)).join(', ');
+    log.info({ ...context, led: on ? 'ON' : 'OFF', lines: where }, `every LED driven to its exit state (${where})`);
   } catch (error) {
     const known = error instanceof GpioError;
     log.error(

@@ -5,10 +5,19 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { formatKey } from '../native/lib/key.js';
-import { type Option, badValue, oneOf, parseFlags, UsageError } from '../common/flags.js';
-import { BACKEND_CHOICES, type BackendChoice } from './gpio/line.js';
+import {
+  type FlagSpec,
+  type Option,
+  type ParsedFlags,
+  badValue,
+  oneOf,
+  parseFlags,
+  UsageError,
+} from '../common/flags.js';
+import { BACKEND_CHOICES, type BackendChoice, type LedLineSpec } from './gpio/line.js';
 import { groupId } from '../common/accounts.js';
 import { DEFAULT_KEY } from '../protocol/constants.js';
+import { DEFAULT_LED_NAME, LED_NAME_PATTERN, LED_NAME_RULE, MAX_LEDS } from '../protocol/leds.js';
 import { parseKeyOption } from '../common/key-option.js';
 
 export type StartState = 'on' | 'off' | 'restore';
@@ -16,15 +25,24 @@ export type ExitState = 'on' | 'off' | 'keep';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export type LogFormat = 'auto' | 'json' | 'journal' | 'pretty';
 
+/** One LED: its name, and its line as --line/--chip/--active-low give it. */
+export interface LedConfig {
+  name: string;
+  chip: string | undefined;
+  line: string | number;
+  activeLow: boolean;
+}
+
 export interface Config {
   key: number;
   mode: number;
   /** Group given to the queue; undefined keeps the creating process's group. */
   gid: number | undefined;
   backend: BackendChoice;
-  chip: string | undefined;
-  line: string | number;
-  activeLow: boolean;
+  /** At least one; a request without led= is for the first. */
+  leds: LedConfig[];
+  /** The LEDs were named (--led): errors about a line name its LED. */
+  named: boolean;
   startState: StartState;
   exitState: ExitState;
   /** null: do not persist. */
@@ -41,6 +59,7 @@ const options = {
   backend: { flag: '--backend', env: 'LEDD_BACKEND' },
   chip: { flag: '--chip', env: 'LEDD_CHIP' },
   line: { flag: '--line', env: 'LEDD_LINE' },
+  led: { flag: '--led', env: 'LEDD_LEDS' },
   activeLow: { flag: '--active-low', env: 'LEDD_ACTIVE_LOW', switch: true },
   startState: { flag: '--start-state', env: 'LEDD_START_STATE' },
   exitState: { flag: '--exit-state', env: 'LEDD_EXIT_STATE' },
@@ -85,7 +104,7 @@ function parseLine(option: Option, value: string, chip: string | undefined): str
       throw badValue(option, value, 'a line offset needs --chip too (or give the line name, e.g. GPIO17)');
     return Number(value);
   }
-  if (!/^[\w.-]{1,31}$/.test(value))
+  if (!LINE_NAME_PATTERN.test(value))
     throw badValue(option, value, 'give a line name such as GPIO17, or an offset with --chip');
   return value;
 }
@@ -112,14 +131,98 @@ export function defaultStateFile(env: NodeJS.ProcessEnv, backend: BackendChoice)
   return path.join(base, 'ledd', name);
 }
 
+const CHIP_PATTERN = /^[\w./-]{1,64}$/;
+const LINE_NAME_PATTERN = /^[\w.-]{1,31}$/;
+
+/** ledd's one LED, named `led`, from --line, --chip and --active-low (or their environment). */
+function oneLed(flags: ParsedFlags, env: NodeJS.ProcessEnv, raw: (option: Option) => string | undefined): LedConfig {
+  const chip = raw(options.chip);
+  if (chip !== undefined && !CHIP_PATTERN.test(chip))
+    throw badValue(options.chip, chip, 'give a chip name such as gpiochip4');
+  const activeLowText = env[options.activeLow.env];
+  if (activeLowText !== undefined && !/^(0|1|true|false|yes|no)$/i.test(activeLowText)) {
+    throw badValue(options.activeLow, activeLowText, 'use 1 or 0');
+  }
+  const lineText = raw(options.line);
+  return {
+    name: DEFAULT_LED_NAME,
+    chip,
+    line: lineText === undefined ? 'GPIO17' : parseLine(options.line, lineText, chip),
+    activeLow: flags.switches.has(options.activeLow.flag) || /^(1|true|yes)$/i.test(activeLowText ?? ''),
+  };
+}
+
+/**
+ * Whether the LEDs are named (--led, LEDD_LEDS) rather than one LED given by
+ * --line/--chip/--active-low. Flags win over the environment; within either,
+ * the two ways cannot be mixed.
+ */
+function ledsGiven(flags: ParsedFlags, env: NodeJS.ProcessEnv): boolean {
+  const mixed = (which: string): UsageError =>
+    new UsageError(
+      `${which}: give the LEDs either with --led NAME=LINE (LEDD_LEDS), or one LED with --line, --chip and ` +
+        '--active-low (LEDD_LINE, LEDD_CHIP, LEDD_ACTIVE_LOW), not both',
+    );
+  const oneLedFlags =
+    [options.line, options.chip].some((option) => flags.values.has(option.flag)) ||
+    flags.switches.has(options.activeLow.flag);
+  if (flags.lists.has(options.led.flag)) {
+    if (oneLedFlags) throw mixed('--led with --line, --chip or --active-low');
+    return true;
+  }
+  if (oneLedFlags || !env[options.led.env]) return false;
+  if ([options.line, options.chip, options.activeLow].some((option) => env[option.env]))
+    throw mixed('LEDD_LEDS with LEDD_LINE, LEDD_CHIP or LEDD_ACTIVE_LOW in the environment');
+  return true;
+}
+
+/** One --led value (or LEDD_LEDS word): NAME=LINE[,active-low], LINE a line name or CHIP:LINE. */
+function parseLedWord(word: string): LedConfig {
+  const option = options.led;
+  const form =
+    'give NAME=LINE or NAME=LINE,active-low, LINE a line name such as GPIO17 or CHIP:OFFSET such as gpiochip4:17';
+  const match = /^([^=]*)=([^,]*)(?:,(.*))?$/.exec(word);
+  if (!match) throw badValue(option, word, form);
+  const [, name = '', where = '', flag] = match;
+  if (!LED_NAME_PATTERN.test(name)) throw badValue(option, word, `the name "${name}" is not ${LED_NAME_RULE}`);
+  if (flag !== undefined && flag !== 'active-low') throw badValue(option, word, `"${flag}" is not active-low; ${form}`);
+  const at = where.lastIndexOf(':');
+  const chip = at === -1 ? undefined : where.slice(0, at);
+  const lineText = at === -1 ? where : where.slice(at + 1);
+  if (chip !== undefined && !CHIP_PATTERN.test(chip)) throw badValue(option, word, `"${chip}" is not a chip; ${form}`);
+  let line: string | number;
+  if (/^\d+$/.test(lineText)) {
+    if (chip === undefined)
+      throw badValue(option, word, `a line offset needs its chip, e.g. gpiochip4:${lineText}; ${form}`);
+    line = Number(lineText);
+  } else if (LINE_NAME_PATTERN.test(lineText)) {
+    line = lineText;
+  } else {
+    throw badValue(option, word, form);
+  }
+  return { name, chip, line, activeLow: flag === 'active-low' };
+}
+
+function parseLeds(flags: ParsedFlags, env: NodeJS.ProcessEnv): LedConfig[] {
+  const words = flags.lists.get(options.led.flag) ?? env[options.led.env]!.trim().split(/\s+/).filter(Boolean);
+  const leds = words.map(parseLedWord);
+  if (leds.length > MAX_LEDS)
+    throw new UsageError(
+      `${options.led.flag} (${options.led.env}): ${leds.length} LEDs; ledd drives up to ${MAX_LEDS}`,
+    );
+  if (leds.length === 0) throw badValue(options.led, '', 'give at least one NAME=LINE');
+  return leds;
+}
+
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
-  const specs: Record<string, { value: boolean }> = {
+  const specs: Record<string, FlagSpec> = {
     '--help': { value: false },
     '-h': { value: false },
     '--version': { value: false },
     '--cleanup': { value: false },
   };
   for (const option of Object.values(options)) specs[option.flag] = { value: !('switch' in option) };
+  specs[options.led.flag] = { value: true, repeatable: true };
   const flags = parseFlags(argv, specs);
   if (flags.switches.has('--help') || flags.switches.has('-h')) return { kind: 'help' };
   if (flags.switches.has('--version')) return { kind: 'version' };
@@ -133,13 +236,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
 
   const keyText = raw(options.key);
   const key = keyText === undefined ? DEFAULT_KEY : parseKeyOption(options.key, keyText);
-  const chip = raw(options.chip);
-  if (chip !== undefined && !/^[\w./-]{1,64}$/.test(chip))
-    throw badValue(options.chip, chip, 'give a chip name such as gpiochip4');
-  const activeLowText = env[options.activeLow.env];
-  if (activeLowText !== undefined && !/^(0|1|true|false|yes|no)$/i.test(activeLowText)) {
-    throw badValue(options.activeLow, activeLowText, 'use 1 or 0');
-  }
+  const named = ledsGiven(flags, env);
+  const leds = named ? parseLeds(flags, env) : [oneLed(flags, env, raw)];
   const stateFileText = raw(options.stateFile);
 
   const backend = read(
@@ -153,9 +251,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     mode: read(options.mode, (value) => parseMode(options.mode, value), 0o660),
     gid: read(options.group, (value): number | undefined => parseGroup(options.group, value), undefined),
     backend,
-    chip,
-    line: read(options.line, (value): string | number => parseLine(options.line, value, chip), 'GPIO17'),
-    activeLow: flags.switches.has(options.activeLow.flag) || /^(1|true|yes)$/i.test(activeLowText ?? ''),
+    leds,
+    named,
     startState: read(
       options.startState,
       (value) => oneOf<StartState>(options.startState, value, ['restore', 'on', 'off']),
@@ -185,6 +282,17 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     housekeepingSeconds: read(options.housekeeping, (value) => parseSeconds(options.housekeeping, value), 5),
   };
   return { kind: flags.switches.has('--cleanup') ? 'cleanup' : 'run', config };
+}
+
+/** The LEDs' lines as the GPIO layer takes them, LED i driven at `initial(i)` from the request on. */
+export function ledLineSpecs(config: Config, initial: (led: number) => boolean): LedLineSpec[] {
+  return config.leds.map((led, index) => ({
+    ...(config.named && { name: led.name }),
+    ...(led.chip !== undefined && { chip: led.chip }),
+    line: led.line,
+    activeLow: led.activeLow,
+    initial: initial(index),
+  }));
 }
 
 export function describeConfig(config: Config): Record<string, unknown> {

@@ -1,12 +1,12 @@
 // The running daemon: the receive loop, housekeeping, and an orderly exit
-// (LED to its exit state, line released, queue removed).
+// (every LED to its exit state, the lines released, the queue removed).
 import type { MessageQueue } from '../native/lib/index.js';
 import type { ExitState } from './config.js';
-import type { Led } from './led.js';
+import type { Board } from './board.js';
 import type { Logger } from './log/logger.js';
 import { RECEIVE_BYTES, REQUEST_TYPE_MAX } from '../protocol/constants.js';
 import { type PatternName, type PatternSpec, describePattern } from '../protocol/pattern.js';
-import { formatOk, type LedState } from '../protocol/reply.js';
+import { formatOk } from '../protocol/reply.js';
 import { QueueSweeper } from './queue-sweeper.js';
 import { ReplyBook } from './replies.js';
 import { ReplySender } from './reply-sender.js';
@@ -22,7 +22,9 @@ const BUSY_HOUSEKEEPING_MS = 20;
 
 export interface DaemonParts {
   queue: MessageQueue;
-  led: Led;
+  board: Board;
+  /** The LEDs were named (--led): replies list them. */
+  named: boolean;
   log: Logger;
   notifier: ServiceNotifier;
   exitState: ExitState;
@@ -34,8 +36,8 @@ export class Daemon {
   readonly #handler: RequestHandler;
   readonly #sweeper: QueueSweeper;
   readonly #watchers: Watchers;
-  /** The commanded state the watchers were last told of. */
-  #announced: string | undefined;
+  /** Each LED's commanded state the watchers were last told of. */
+  #announced: string[] = [];
   readonly #stop = new AbortController();
   #stopReason: string | undefined;
   #handingOver = false;
@@ -49,12 +51,13 @@ export class Daemon {
     const makeRoom = (): void => void this.#sweeper.sweep();
     this.#watchers = new Watchers({ queue: parts.queue, replies, makeRoom });
     this.#handler = new RequestHandler({
-      led: parts.led,
+      board: parts.board,
+      named: parts.named,
       log: parts.log,
       replies,
       makeRoom,
       watchers: this.#watchers,
-      onStateChange: (cause) => this.#changed(cause),
+      onStateChange: (cause, leds) => this.#changed(cause, leds),
     });
     this.#sweeper.attach(this.#handler);
   }
@@ -84,8 +87,10 @@ export class Daemon {
     const { queue, notifier, log } = this.#parts;
     notifier.ready();
     this.#reportStatus();
-    log.info({ led: this.#parts.led.state, line: this.#parts.led.line.location, queueId: queue.id }, 'ready');
-    this.#announced = this.#commandedState();
+    const { board } = this.#parts;
+    const leds = board.names.map((name, led) => `${name} ${board.state(led)} (${board.lines.location(led)})`);
+    log.info({ led: board.state(0), leds: leds.join(', '), queueId: queue.id }, 'ready');
+    this.#announced = board.names.map((_, led) => this.#commandedState(led));
     this.#scheduleHousekeeping(this.#parts.housekeepingMs);
 
     try {
@@ -135,85 +140,117 @@ export class Daemon {
     }
   }
 
-  /** A finite pattern ended by itself, or the line failed under one. */
-  patternEnded(spec: PatternSpec, error?: unknown): void {
+  /** A finite pattern ended by itself on `leds`, or the lines failed under one. */
+  patternEnded(leds: readonly number[], spec: PatternSpec, error?: unknown): void {
     const what = describePattern(spec);
-    if (error) this.#parts.log.error({ err: error, pattern: what }, `the ${what} stopped: driving the LED failed`);
-    else this.#parts.log.info({ pattern: what, led: this.#parts.led.state }, `the ${what} ended`);
-    this.#changed('pattern-end');
+    const names = leds.map((led) => this.#parts.board.names[led]).join(', ');
+    // ledd's one LED needs no name in its messages.
+    const where = this.#parts.board.size === 1 ? '' : ` on ${names}`;
+    if (error)
+      this.#parts.log.error(
+        { err: error, pattern: what, leds: names },
+        `the ${what}${where} stopped: driving the LED failed`,
+      );
+    else this.#parts.log.info({ pattern: what, leds: names }, `the ${what}${where} ended`);
+    this.#changed('pattern-end', leds);
   }
 
-  #changed(cause: ChangeCause): void {
+  #changed(cause: ChangeCause, leds: readonly number[]): void {
     this.#reportStatus();
-    const now = this.#commandedState();
-    // An `on` while on changes nothing a watcher needs to hear of.
-    if (now === this.#announced) return;
-    this.#announced = now;
-    this.#announce(cause);
+    // An `on` while on changes nothing a watcher needs to hear of; a pattern started on
+    // some LEDs takes them out of the one they played, which the others play on unchanged.
+    const changed = leds.filter((led) => this.#commandedState(led) !== this.#announced[led]);
+    if (changed.length === 0) return;
+    for (const led of changed) this.#announced[led] = this.#commandedState(led);
+    this.#announce(cause, changed);
   }
 
-  #announce(cause: ChangeCause, state: LedState = this.#parts.led.state): void {
+  #announce(cause: ChangeCause, leds: readonly number[]): void {
     try {
-      this.#watchers.notify(cause, state, cause === 'exit' ? {} : this.#handler.patternFields());
+      this.#watchers.notify(cause, leds, (watched, list) => ({
+        state: this.#parts.board.state(watched[0]!),
+        fields: this.#handler.ledFields(watched, list),
+      }));
     } catch (error) {
       this.#parts.log.error({ err: error, cause }, 'could not tell the watchers of a change');
     }
   }
 
-  /** The level, or the pattern and when it started: what a change is measured against. */
-  #commandedState(): string {
-    const progress = this.#parts.led.pattern;
-    return progress ? `${describePattern(progress.spec)} from ${progress.startedAt}` : this.#parts.led.state;
+  /** The LED's level, or the pattern and when it started: what a change is measured against. */
+  #commandedState(led: number): string {
+    const progress = this.#parts.board.pattern(led);
+    return progress ? `${describePattern(progress.spec)} from ${progress.startedAt}` : this.#parts.board.state(led);
   }
 
+  /** systemd's STATUS=: "LED ON" for one LED, "3 LEDs: a ON, b blinking, c OFF" for several. */
   #reportStatus(): void {
+    const { board } = this.#parts;
     const { handled, rejected } = this.#handler.stats;
-    const pattern = this.#parts.led.pattern?.spec.name;
-    const shown = pattern === undefined ? `LED ${this.#parts.led.state}` : `LED ${PATTERN_STATUS[pattern]}`;
-    this.#parts.notifier.status(`${shown}; ${handled} commands, ${rejected} rejected`);
+    const shown = (led: number): string => {
+      const pattern = board.pattern(led)?.spec.name;
+      return pattern === undefined ? board.state(led) : PATTERN_STATUS[pattern];
+    };
+    const leds =
+      board.size === 1
+        ? `LED ${shown(0)}`
+        : `${board.size} LEDs: ${board.names.map((name, led) => `${name} ${shown(led)}`).join(', ')}`;
+    const counts = `; ${handled} commands, ${rejected} rejected`;
+    // systemctl status shows one line: a long list is cut, the counts kept.
+    const room = 200 - counts.length;
+    this.#parts.notifier.status(`${leds.length > room ? `${leds.slice(0, room - 3)}...` : leds}${counts}`);
   }
 
   async #handOverShutdown(): Promise<void> {
-    const { led, log, notifier } = this.#parts;
+    const { board, log, notifier } = this.#parts;
     clearTimeout(this.#timer);
     notifier.stopping();
     notifier.status(`handing over to the next ledd (${this.#stopReason})`);
-    // The saved state (a pattern with its start included) is what the next ledd restores; the level stays as it is.
-    led.stopPattern();
-    const state = led.state;
-    led.line.release();
-    await led.close();
+    // The saved state (patterns with their starts included) is what the next ledd restores; the levels stay as they are.
+    board.stopPatterns();
+    const states = this.#levels();
+    board.lines.release();
+    await board.close();
     const pending = this.#parts.queue.stat().qnum;
     log.info(
-      { led: state, reason: this.#stopReason, pending },
-      'handing over: line released, queue and saved state left to the next ledd; exiting',
+      { led: board.state(0), leds: states, reason: this.#stopReason, pending },
+      `handing over: ${board.size === 1 ? 'line' : 'lines'} released, queue and saved state left to the next ledd; exiting`,
     );
   }
 
+  /** "a ON, b OFF" for the logs. */
+  #levels(): string {
+    const { board } = this.#parts;
+    return board.names.map((name, led) => `${name} ${board.state(led)}`).join(', ');
+  }
+
   async #shutdown(): Promise<void> {
-    const { queue, led, log, notifier, exitState } = this.#parts;
+    const { queue, board, log, notifier, exitState } = this.#parts;
     clearTimeout(this.#timer);
     notifier.stopping();
     notifier.status(`stopping (${this.#stopReason ?? 'exit requested'})`);
-    led.stopPattern();
+    board.stopPatterns();
+    const every = board.names.map((_, led) => led);
     try {
-      if (exitState !== 'keep') led.line.set(exitState === 'on');
+      if (exitState !== 'keep') board.lines.set(new Map(every.map((led) => [led, exitState === 'on'])));
     } catch (error) {
-      log.error({ err: error }, 'could not drive the LED to its exit state');
+      log.error({ err: error }, 'could not drive the LEDs to their exit state');
     }
-    const finalState = led.state;
-    led.line.release();
-    await led.close();
-    this.#announce('exit', finalState);
+    const fields = this.#handler.ledFields(every, this.#parts.named);
+    const finalState = board.state(0);
+    const states = this.#levels();
+    board.lines.release();
+    await board.close();
+    // Every LED is at its exit state now, as far as a watcher is concerned (the lines keep their last levels).
+    this.#announce('exit', every);
     try {
-      this.#handler.replyToExit(formatOk(this.#handler.exitRequest?.id, finalState, { exiting: 'yes' }));
+      this.#handler.replyToExit(formatOk(this.#handler.exitRequest?.id, finalState, { ...fields, exiting: 'yes' }));
       queue.remove();
     } catch (error) {
       log.error({ err: error }, 'could not remove the queue');
     }
     log.info(
-      { led: finalState, reason: this.#stopReason ?? 'exit requested' },
-      'line released, queue removed; exiting',
+      { led: finalState, leds: states, reason: this.#stopReason ?? 'exit requested' },
+      `${board.size === 1 ? 'line' : 'lines'} released, queue removed; exiting`,
     );
   }
 }

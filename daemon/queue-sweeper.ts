@@ -6,7 +6,7 @@
 import type { MessageQueue } from '../native/lib/index.js';
 import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
-import { REPLY_TYPE_BASE, RECEIVE_BYTES } from '../protocol/constants.js';
+import { MAX_REPLY_BYTES, REPLY_TYPE_BASE } from '../protocol/constants.js';
 import { type ReplyBook, purgeExpiredReplies } from './replies.js';
 import type { ReplySender } from './reply-sender.js';
 import type { RequestHandler } from './request-handler.js';
@@ -53,7 +53,8 @@ export class QueueSweeper {
   sweep(count = this.#queue.stat().qnum): number {
     let discarded = 0;
     for (let index = 0; index < count; index++) {
-      const message = this.#queue.tryReceive({ maxBytes: RECEIVE_BYTES, noError: true });
+      // Room for a reply to put back whole; a request this long is refused as too long anyway.
+      const message = this.#queue.tryReceive({ maxBytes: MAX_REPLY_BYTES + 1, noError: true });
       if (!message) break;
       const type = message.type;
       if (typeof type === 'number' && type < REPLY_TYPE_BASE) {

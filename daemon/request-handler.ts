@@ -1,10 +1,11 @@
 // What the daemon does with each message it takes off the queue.
 import type { Message } from '../native/lib/index.js';
 import { GpioError } from './gpio/line.js';
-import type { Led } from './led.js';
+import type { Board } from './board.js';
 import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
 import { isReplyType } from '../protocol/constants.js';
+import { formatLedReports, type LedSelector, patternFields } from '../protocol/leds.js';
 import { describePattern } from '../protocol/pattern.js';
 import { formatError, formatOk } from '../protocol/reply.js';
 import { type Rejection, type Request, parseRequest } from '../protocol/request.js';
@@ -17,6 +18,15 @@ export interface ExitRequest {
   id?: string;
 }
 
+const ALL: LedSelector = { kind: 'all' };
+const FIRST: LedSelector = { kind: 'first' };
+
+/** "a, b and c", or the first few and how many more. */
+function describeNames(names: readonly string[]): string {
+  const shown = names.length > 8 ? [...names.slice(0, 8), `${names.length - 8} more`] : [...names];
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+}
+
 export interface HandlerStats {
   handled: number;
   rejected: number;
@@ -27,25 +37,29 @@ export class RequestHandler {
   /** Set by an exit request; the daemon stops after the current batch. */
   exitRequest: ExitRequest | undefined;
 
-  readonly #led: Led;
+  readonly #board: Board;
+  readonly #named: boolean;
   readonly #log: Logger;
   readonly #replies: ReplySender;
   readonly #makeRoom: () => void;
   readonly #watchers: Watchers;
-  readonly #onStateChange: (cause: ChangeCause) => void;
+  readonly #onStateChange: (cause: ChangeCause, leds: readonly number[]) => void;
   readonly #rejectionLog = new LogRateLimiter(10, 60_000);
 
   constructor(deps: {
-    led: Led;
+    board: Board;
+    /** The LEDs were named (--led): every reply lists the LEDs it concerns. */
+    named: boolean;
     log: Logger;
     replies: ReplySender;
     /** Called when a reply finds the queue full, before one retry. */
     makeRoom: () => void;
     watchers: Watchers;
-    /** A command changed (or may have changed) the LED's commanded state. */
-    onStateChange: (cause: ChangeCause) => void;
+    /** A command changed (or may have changed) the commanded state of `leds`. */
+    onStateChange: (cause: ChangeCause, leds: readonly number[]) => void;
   }) {
-    this.#led = deps.led;
+    this.#board = deps.board;
+    this.#named = deps.named;
     this.#log = deps.log;
     this.#replies = deps.replies;
     this.#makeRoom = deps.makeRoom;
@@ -67,9 +81,26 @@ export class RequestHandler {
       );
       return;
     }
+    if (request.verb === 'EXIT') {
+      this.stats.handled++;
+      this.#log.info({ replyTo: request.replyType }, 'exit requested over the queue');
+      this.exitRequest ??= {
+        ...(request.replyType !== undefined && { replyType: request.replyType }),
+        ...(request.id !== undefined && { id: request.id }),
+      };
+      return;
+    }
+    // STATUS without led= is about every LED; any other request about the first.
+    const selector: LedSelector = request.leds ?? (request.verb === 'STATUS' ? ALL : FIRST);
+    const leds = this.#resolve(selector);
+    if (typeof leds === 'string') {
+      this.stats.rejected++;
+      this.#reply(request, formatError(request.id, 'NO_LED', leds));
+      return;
+    }
     // A subscription is not a command: renewals every few seconds would swamp the count.
     if (request.verb === 'WATCH' || request.verb === 'UNWATCH') {
-      this.#watch(request);
+      this.#watch(request, leds);
       return;
     }
     this.stats.handled++;
@@ -77,48 +108,79 @@ export class RequestHandler {
       case 'ON':
       case 'OFF':
       case 'TOGGLE':
-        this.#switch(request);
+        this.#switch(request, leds);
         break;
       case 'BLINK':
       case 'HEARTBEAT':
       case 'PATTERN':
-        this.#play(request);
+        this.#play(request, leds);
         break;
       case 'STATUS':
-        this.#reply(request, formatOk(request.id, this.#led.state, this.statusFields()));
-        break;
-      case 'EXIT':
-        this.#log.info({ replyTo: request.replyType }, 'exit requested over the queue');
-        this.exitRequest ??= {
-          ...(request.replyType !== undefined && { replyType: request.replyType }),
-          ...(request.id !== undefined && { id: request.id }),
-        };
+        this.#reply(request, this.#ok(request, leds, this.#statusFields(leds, this.#lists(request))));
         break;
     }
   }
 
-  statusFields(): Record<string, string> {
+  /** The LEDs' indices, or what is wrong with the selector. */
+  #resolve(selector: LedSelector): number[] | string {
+    if (selector.kind === 'first') return [0];
+    if (selector.kind === 'all') return this.#board.names.map((_, led) => led);
+    const leds: number[] = [];
+    for (const name of selector.names) {
+      const led = this.#board.indexOf(name);
+      if (led === undefined) return `ledd has no LED named ${name}; its LEDs: ${describeNames(this.#board.names)}`;
+      leds.push(led);
+    }
+    return leds;
+  }
+
+  /** "<id> OK <state of the first LED> [its pattern fields] [leds=...] [fields]": what an OK reply says. */
+  #ok(request: Request, leds: readonly number[], fields: Record<string, string> = {}): string {
+    return formatOk(request.id, this.#board.state(leds[0]!), {
+      ...this.ledFields(leds, this.#lists(request)),
+      ...fields,
+    });
+  }
+
+  /**
+   * Whether replies to `request` list its LEDs (leds=): when ledd's LEDs are
+   * named (--led) or the request named them. ledd's one unnamed LED is
+   * described by the reply's head alone, byte for byte as before there were several.
+   */
+  #lists(request: Request): boolean {
+    return this.#named || request.leds !== undefined;
+  }
+
+  /** The fields that describe `leds`: the first one's pattern= cycles= then=, and (`list`) leds= for each. */
+  ledFields(leds: readonly number[], list: boolean): Record<string, string> {
+    const reports = leds.map((led) => this.#board.report(led));
+    return { ...patternFields(reports[0]!), ...(list && { leds: formatLedReports(reports) }) };
+  }
+
+  #statusFields(leds: readonly number[], list: boolean): Record<string, string> {
+    const lines = this.#board.lines;
+    const each = list ? leds.map((led) => [`line.${this.#board.names[led]}`, lines.location(led)]) : [];
     return {
-      ...this.patternFields(),
-      backend: this.#led.line.backend,
-      line: this.#led.line.location,
+      backend: lines.backend,
+      line: lines.location(leds[0]!),
+      ...Object.fromEntries(each),
       handled: String(this.stats.handled),
       rejected: String(this.stats.rejected),
       dropped: String(this.#replies.dropped),
       pid: String(process.pid),
-      // Last: a reply is cut at 255 bytes, and this one grows with the watchers.
+      // Last: it grows with the watchers.
       watchers: this.#watchers.describe() || 'none',
     };
   }
 
-  #watch(request: Request): void {
+  #watch(request: Request, leds: readonly number[]): void {
     const replyType = request.replyType!;
     if (request.verb === 'UNWATCH') {
       const known = this.#watchers.unsubscribe(replyType);
-      this.#reply(request, formatOk(request.id, this.#led.state, { watch: known ? 'ended' : 'none' }));
+      this.#reply(request, formatOk(request.id, this.#board.state(leds[0]!), { watch: known ? 'ended' : 'none' }));
       return;
     }
-    if (!this.#watchers.subscribe(replyType, request.id!, request.name ?? 'client')) {
+    if (!this.#watchers.subscribe(replyType, request.id!, request.name ?? 'client', leds, this.#lists(request))) {
       this.#reply(
         request,
         formatError(
@@ -129,59 +191,47 @@ export class RequestHandler {
       );
       return;
     }
+    const state = this.#board.state(leds[0]!);
+    const fields = this.ledFields(leds, this.#lists(request));
     this.#reply(
       request,
-      formatOk(request.id, this.#led.state, {
-        watch: String(WATCH_TTL_MS),
-        ...this.patternFields(),
-        pid: String(process.pid),
-      }),
+      formatOk(request.id, state, { watch: String(WATCH_TTL_MS), ...fields, pid: String(process.pid) }),
     );
   }
 
-  #switch(request: Request): void {
-    const on = request.verb === 'TOGGLE' ? !this.#led.on : request.verb === 'ON';
-    try {
-      this.#led.command(on);
-    } catch (error) {
-      const message = error instanceof GpioError ? error.message : String(error);
-      this.#log.error({ err: error, verb: request.verb }, 'driving the LED failed');
-      this.#reply(request, formatError(request.id, 'GPIO', message));
-      return;
-    }
-    this.#reply(request, formatOk(request.id, this.#led.state));
-    this.#log.info({ led: this.#led.state, verb: request.verb, replyTo: request.replyType }, `LED ${this.#led.state}`);
-    this.#onStateChange(on ? 'on' : 'off');
+  #switch(request: Request, leds: readonly number[]): void {
+    const levels = leds.map((led) => (request.verb === 'TOGGLE' ? !this.#board.on(led) : request.verb === 'ON'));
+    if (!this.#carryOut(request, () => this.#board.command(leds, levels))) return;
+    this.#reply(request, this.#ok(request, leds));
+    const shown = leds.map((led) => `${this.#board.names[led]} ${this.#board.state(led)}`).join(', ');
+    this.#log.info({ leds: shown, verb: request.verb, replyTo: request.replyType }, `LED ${shown}`);
+    this.#onStateChange(levels[0] ? 'on' : 'off', leds);
   }
 
-  /** pattern=blink cycles=3 (or forever) then=off, while one plays (its steps would not fit every reply). */
-  patternFields(): Record<string, string> {
-    const progress = this.#led.pattern;
-    if (!progress) return {};
-    const { spec, cyclesLeft } = progress;
-    return {
-      pattern: spec.name,
-      cycles: cyclesLeft === null ? 'forever' : String(cyclesLeft),
-      then: spec.then ? 'on' : 'off',
-    };
-  }
-
-  #play(request: Request): void {
+  #play(request: Request, leds: readonly number[]): void {
     const spec = request.pattern!;
+    if (!this.#carryOut(request, () => this.#board.play(leds, spec))) return;
+    this.#reply(request, this.#ok(request, leds));
+    const what = describePattern(spec);
+    const names = leds.map((led) => this.#board.names[led]).join(', ');
+    this.#log.info(
+      { pattern: what, leds: names, replyTo: request.replyType },
+      `playing the ${what}${this.#board.size === 1 ? '' : ` on ${names}`}`,
+    );
+    this.#onStateChange('pattern', leds);
+  }
+
+  /** Runs a change of the LEDs; a GPIO failure is logged and answered (false). */
+  #carryOut(request: Request, change: () => void): boolean {
     try {
-      this.#led.play(spec);
+      change();
+      return true;
     } catch (error) {
       const message = error instanceof GpioError ? error.message : String(error);
       this.#log.error({ err: error, verb: request.verb }, 'driving the LED failed');
       this.#reply(request, formatError(request.id, 'GPIO', message));
-      return;
+      return false;
     }
-    this.#reply(request, formatOk(request.id, this.#led.state, this.patternFields()));
-    this.#log.info(
-      { pattern: describePattern(spec), replyTo: request.replyType },
-      `playing the ${describePattern(spec)}`,
-    );
-    this.#onStateChange('pattern');
   }
 
   #reject(rejection: Rejection, message: Message): void {

@@ -3,18 +3,17 @@
 // step gives back what earlier steps took (the line, a queue created here)
 // and is thrown for main to turn into its exit code.
 import { QueueError, formatKey } from '../native/lib/index.js';
-import type { Config } from './config.js';
+import { type Config, ledLineSpecs } from './config.js';
 import { Daemon } from './daemon.js';
 import { GpioError, type LedLines, type LinesSpec } from './gpio/line.js';
-import { singleLed } from './gpio/line-bank.js';
 import type { LevelListener } from './gpio/sim-line.js';
 import { openLedLines } from './gpio/open-line.js';
-import { Led, type LedHooks } from './led.js';
+import { Board, type BoardHooks } from './board.js';
 import type { Logger } from './log/logger.js';
 import { ownQueue, QueueOwnershipError } from './queue-owner.js';
 import { createServiceNotifier } from './service-notifier.js';
 import { DaemonExit } from './exit-codes.js';
-import { StateFile, StateFileError, type StoredState } from './state-file.js';
+import { StateFile, StateFileError, type StoredPattern, type StoredState } from './state-file.js';
 import { describePattern } from '../protocol/pattern.js';
 
 /** How the lines are opened: the backend's, or a test's. */
@@ -24,21 +23,52 @@ export type LinesOpener = (
   onSimulatedChange: LevelListener,
 ) => Promise<LedLines>;
 
-/** What the LED starts with: a level, or a pattern to resume (from the state file). */
+/** What each LED starts with: a level, or a pattern to resume (from the state file), by name. */
 function startState(config: Config, stateFile: StateFile | null, log: Logger): StoredState {
-  if (config.startState !== 'restore') return { on: config.startState === 'on' };
-  if (stateFile === null) return { on: false };
-  const stored = stateFile.read();
-  if (stored.problem) log.warn(`${stored.problem}; starting with the LED ${stored.state?.on ? 'on' : 'off'}`);
-  return stored.state ?? { on: false };
+  const names = config.leds.map((led) => led.name);
+  if (config.startState !== 'restore' || stateFile === null) {
+    const on = config.startState === 'on';
+    return new Map(names.map((name) => [name, { on }]));
+  }
+  const stored = stateFile.read(names[0]!);
+  const state = stored.state ?? new Map();
+  const unknown = [...state.keys()].filter((name) => !names.includes(name));
+  const fresh = names.filter((name) => !state.has(name));
+  if (stored.problem) {
+    const first = state.get(names[0]!)?.on ? 'on' : 'off';
+    log.warn(
+      `${stored.problem}; starting with ${names.length === 1 ? `the LED ${first}` : 'the LEDs it does not describe off'}`,
+    );
+  }
+  if (unknown.length > 0)
+    log.warn(
+      { leds: unknown.join(', ') },
+      `the state file has LEDs ledd no longer drives (${unknown.join(', ')}); forgotten`,
+    );
+  if (stored.state && fresh.length > 0) log.info({ leds: fresh.join(', ') }, 'LEDs new to the state file start off');
+  return new Map(names.map((name) => [name, state.get(name) ?? { on: false }]));
+}
+
+/** The saved patterns, each once with the LEDs that play it. */
+function savedPatterns(state: StoredState, names: readonly string[]): Map<StoredPattern, number[]> {
+  const patterns = new Map<StoredPattern, number[]>();
+  names.forEach((name, led) => {
+    const pattern = state.get(name)?.pattern;
+    if (pattern) patterns.set(pattern, [...(patterns.get(pattern) ?? []), led]);
+  });
+  return patterns;
 }
 
 /** Builds a running daemon; the caller wires its signals and runs it. */
 export async function startDaemon(config: Config, log: Logger, openLines: LinesOpener = openLedLines): Promise<Daemon> {
   const notifier = createServiceNotifier(process.env);
   const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile);
+  const names = config.leds.map((led) => led.name);
   const restored = startState(config, stateFile, log);
-  const initial = restored.pattern ? restored.pattern.spec.steps[0]!.on : restored.on;
+  const initial = (led: number): boolean => {
+    const stored = restored.get(names[led]!)!;
+    return stored.pattern ? stored.pattern.spec.steps[0]!.on : stored.on;
+  };
   const { queue, adopted } = ownQueue({ key: config.key, mode: config.mode, gid: config.gid });
   log.info(
     { key: formatKey(config.key), queueId: queue.id, adopted, mode: `0${config.mode.toString(8)}` },
@@ -47,30 +77,49 @@ export async function startDaemon(config: Config, log: Logger, openLines: LinesO
 
   let lines: LedLines | undefined;
   try {
-    lines = await openLines(
-      config.backend,
-      { leds: [{ chip: config.chip, line: config.line, activeLow: config.activeLow, initial }], consumer: 'ledd' },
-      (_led, on) => log.debug({ led: on ? 'ON' : 'OFF' }, `simulated LED is ${on ? 'ON' : 'OFF'}`),
+    lines = await openLines(config.backend, { leds: ledLineSpecs(config, initial), consumer: 'ledd' }, (led, on) =>
+      log.debug({ led: names[led], state: on ? 'ON' : 'OFF' }, `simulated LED ${names[led]} is ${on ? 'ON' : 'OFF'}`),
     );
     const traceEdges = log.isLevelEnabled('debug');
     // The daemon is built before anything can play: a pattern's end or failure is reported to it.
-    const hooks: LedHooks = {
+    const hooks: BoardHooks = {
       onPersistError: (error) =>
-        log.error({ err: error }, `the LED changed but its state could not be saved: ${error.message}`),
-      onPatternEnd: (spec, error) => daemon.patternEnded(spec, error),
+        log.error({ err: error }, `the LEDs changed but their state could not be saved: ${error.message}`),
+      onPatternEnd: (leds, spec, error) => daemon.patternEnded(leds, spec, error),
       ...(traceEdges && {
-        onEdge: (edge) =>
-          log.debug({ ...edge, lateMs: edge.atMs - edge.dueMs, led: edge.on ? 'ON' : 'OFF' }, 'pattern step'),
+        onEdge: (edge, leds) =>
+          log.debug(
+            {
+              ...edge,
+              lateMs: edge.atMs - edge.dueMs,
+              leds: leds.map((led) => names[led]).join(','),
+              state: edge.on ? 'ON' : 'OFF',
+            },
+            'pattern step',
+          ),
       }),
     };
-    const led = new Led(singleLed(lines, 0), stateFile, hooks);
+    const board = new Board(lines, names, stateFile, hooks);
     const housekeepingMs = Math.min(config.housekeepingSeconds * 1000, notifier.watchdogPingMs || Infinity);
-    const daemon = new Daemon({ queue, led, log, notifier, exitState: config.exitState, housekeepingMs });
-    if (restored.pattern) {
-      // A line that fails on the resumed pattern's first level throws here, like one that cannot be opened.
-      const resumed = led.play(restored.pattern.spec, restored.pattern.startedAt);
-      const what = describePattern(restored.pattern.spec);
-      log.info({ pattern: what, resumed }, resumed ? `resumed the ${what}` : `the ${what} ended while ledd was down`);
+    const daemon = new Daemon({
+      queue,
+      board,
+      named: config.named,
+      log,
+      notifier,
+      exitState: config.exitState,
+      housekeepingMs,
+    });
+    for (const [pattern, leds] of savedPatterns(restored, names)) {
+      // A line that fails on a resumed pattern's first level throws here, like one that cannot be opened.
+      const resumed = board.play(leds, pattern.spec, pattern.startedAt);
+      const what = describePattern(pattern.spec);
+      const on = leds.map((led) => names[led]).join(', ');
+      const where = names.length === 1 ? '' : ` on ${on}`;
+      log.info(
+        { pattern: what, leds: on, resumed },
+        resumed ? `resumed the ${what}${where}` : `the ${what}${where} ended while ledd was down`,
+      );
     }
     return daemon;
   } catch (error) {

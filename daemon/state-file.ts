@@ -1,19 +1,30 @@
-// The last commanded LED state, kept across crashes, restarts and reboots.
+// The last commanded state of every LED, kept across crashes, restarts and
+// reboots.
 //
-// The file holds one fixed-size record, rewritten in place with a single
-// pwrite before ledd answers (a process crash cannot tear one small write,
-// and it costs microseconds where a rename costs a block flush), then
+// The file holds one fixed-size record (a memory page), rewritten in place
+// with a single pwrite before ledd answers (a process crash cannot tear one
+// page's write, and it costs microseconds where a rename costs a block flush), then
 // fsync'ed just after, off the hot path, for power cuts. A file that does not
 // parse (a torn write after a power cut) is reported and treated as absent,
 // so the device still starts.
-import { closeSync, constants, fsync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const fsyncAsync = promisify(fsync);
 import path from 'node:path';
 
-import { type PatternName, type PatternSpec, patternProblem } from '../protocol/pattern.js';
+import { type PatternName, PATTERN_NAMES, type PatternSpec, patternProblem } from '../protocol/pattern.js';
 
 export interface StoredPattern {
   spec: PatternSpec;
@@ -21,11 +32,18 @@ export interface StoredPattern {
   startedAt: number;
 }
 
-export interface StoredState {
-  /** The commanded state; with a pattern, the state it ends in. */
+/** One LED's saved state. */
+export interface StoredLed {
+  /** The commanded level; with a pattern, the level it ends in. */
   on: boolean;
   pattern?: StoredPattern;
 }
+
+/**
+ * Every LED's saved state by name. LEDs that play one pattern together share
+ * one StoredPattern object (and are saved as one pattern with several LEDs).
+ */
+export type StoredState = Map<string, StoredLed>;
 
 export class StateFileError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -36,31 +54,60 @@ export class StateFileError extends Error {
 
 export type ReadResult = { state: StoredState; problem?: string } | { state: undefined; problem?: string };
 
-/** Room for the longest pattern; one write of it is still atomic against a crash. */
-const RECORD_BYTES = 512;
+/**
+ * One memory page: a single write of at most this much at offset 0 is not torn
+ * by a crash (the kernel copies a page at a time and stops only between pages).
+ */
+const RECORD_BYTES = 4096;
 
-function record(state: StoredState): string {
-  const pattern = state.pattern && {
-    name: state.pattern.spec.name,
-    steps: state.pattern.spec.steps.map((step) => [step.on ? 1 : 0, step.ms]),
-    repeat: state.pattern.spec.repeat,
-    startedAt: state.pattern.startedAt,
-  };
-  const text = JSON.stringify({
-    led: state.on ? 'on' : 'off',
-    ...(pattern && { pattern }),
-    at: new Date().toISOString(),
-  });
-  if (text.length >= RECORD_BYTES) throw new StateFileError(`the state record of ${text.length} bytes does not fit`);
-  return text.padEnd(RECORD_BYTES - 1) + '\n';
+interface PatternRecord {
+  name: string;
+  steps: [number, number][];
+  repeat: number;
+  startedAt: number;
 }
 
-/** The pattern of a parsed record, or undefined when it has none or it is not valid. */
+function patternRecord(pattern: StoredPattern): PatternRecord {
+  return {
+    name: pattern.spec.name,
+    steps: pattern.spec.steps.map((step) => [step.on ? 1 : 0, step.ms]),
+    repeat: pattern.spec.repeat,
+    startedAt: pattern.startedAt,
+  };
+}
+
+/** One LED: the format ledd has always written, which an older ledd reads too. */
+function oneLedRecord(led: StoredLed): object {
+  const pattern = led.pattern && patternRecord(led.pattern);
+  return { led: led.on ? 'on' : 'off', ...(pattern && { pattern }) };
+}
+
+/** The record's text: padded to one page when it fits in one (most do), else as long as it is. */
+function record(state: StoredState): string {
+  const text = JSON.stringify(
+    state.size === 1 ? { ...oneLedRecord([...state.values()][0]!), at: new Date().toISOString() } : severalLeds(state),
+  );
+  return text.length < RECORD_BYTES ? text.padEnd(RECORD_BYTES - 1) + '\n' : `${text}\n`;
+}
+
+function severalLeds(state: StoredState): object {
+  const patterns = new Map<StoredPattern, string[]>();
+  for (const [name, led] of state) {
+    if (led.pattern) patterns.set(led.pattern, [...(patterns.get(led.pattern) ?? []), name]);
+  }
+  return {
+    leds: Object.fromEntries([...state].map(([name, led]) => [name, led.on ? 'on' : 'off'])),
+    patterns: [...patterns].map(([pattern, leds]) => ({ leds, ...patternRecord(pattern) })),
+    at: new Date().toISOString(),
+  };
+}
+
+/** The pattern of a parsed record, or undefined when it is not valid. */
 function storedPattern(raw: unknown, then: boolean): StoredPattern | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { name, steps, repeat, startedAt } = raw as Record<string, unknown>;
   if (!Array.isArray(steps) || typeof repeat !== 'number' || typeof startedAt !== 'number') return undefined;
-  if (name !== 'blink' && name !== 'heartbeat' && name !== 'pattern') return undefined;
+  if (!(PATTERN_NAMES as readonly unknown[]).includes(name)) return undefined;
   const spec: PatternSpec = {
     name: name as PatternName,
     steps: steps.map((step: unknown) => {
@@ -73,17 +120,58 @@ function storedPattern(raw: unknown, then: boolean): StoredPattern | undefined {
   return patternProblem(spec) === undefined && Number.isFinite(startedAt) ? { spec, startedAt } : undefined;
 }
 
+const isLevel = (value: unknown): value is 'on' | 'off' => value === 'on' || value === 'off';
+
+/**
+ * A record of this format: {"leds":{"a":"on",...},"patterns":[{"leds":["a"],...}]}; or the
+ * one-LED format of ledd before several LEDs ({"led":"on","pattern":{...}}), which was
+ * the first LED's (`firstLed`). Undefined when it is neither; `problem` for what was dropped.
+ */
+function parseRecord(parsed: unknown, firstLed: string): { state: StoredState; problem?: string } | undefined {
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { led, pattern, leds, patterns } = parsed as Record<string, unknown>;
+  if (isLevel(led)) {
+    const on = led === 'on';
+    const restored = pattern === undefined ? undefined : storedPattern(pattern, on);
+    const state: StoredState = new Map([[firstLed, { on, ...(restored && { pattern: restored }) }]]);
+    return pattern !== undefined && !restored ? { state, problem: 'its pattern is not valid; ignored' } : { state };
+  }
+  if (typeof leds !== 'object' || leds === null || !Array.isArray(patterns)) return undefined;
+  const state: StoredState = new Map();
+  for (const [name, level] of Object.entries(leds)) {
+    if (!isLevel(level)) return undefined;
+    state.set(name, { on: level === 'on' });
+  }
+  let invalid = 0;
+  for (const raw of patterns as unknown[]) {
+    const members = (raw as { leds?: unknown } | null)?.leds;
+    const names = Array.isArray(members) ? members.filter((name) => state.has(name as string)) : [];
+    const restored = names.length > 0 ? storedPattern(raw, state.get(names[0] as string)!.on) : undefined;
+    if (!restored) {
+      invalid++;
+      continue;
+    }
+    for (const name of names) state.set(name as string, { on: restored.spec.then, pattern: restored });
+  }
+  return invalid > 0 ? { state, problem: `${invalid} of its patterns are not valid; ignored` } : { state };
+}
+
 export class StateFile {
   readonly path: string;
   #descriptor: number | undefined;
   #created = false;
+  /** The file's length: a page, unless a longer record was written. */
+  #size = 0;
 
   constructor(file: string) {
     this.path = file;
   }
 
-  /** The stored state; undefined with a `problem` when the file is not ledd's. I/O errors throw. */
-  read(): ReadResult {
+  /**
+   * The stored state; undefined with a `problem` when the file is not ledd's.
+   * A file from ledd before several LEDs is read as `firstLed`'s. I/O errors throw.
+   */
+  read(firstLed: string): ReadResult {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -93,37 +181,56 @@ export class StateFile {
         cause: error,
       });
     }
+    let parsed: ReturnType<typeof parseRecord>;
     try {
-      const parsed = JSON.parse(text) as { led?: unknown; pattern?: unknown };
-      if (parsed.led === 'on' || parsed.led === 'off') {
-        const on = parsed.led === 'on';
-        const pattern = storedPattern(parsed.pattern, on);
-        if (parsed.pattern !== undefined && !pattern) {
-          return { state: { on }, problem: `the pattern in the state file ${this.path} is not valid; ignored` };
-        }
-        return { state: { on, ...(pattern && { pattern }) } };
-      }
+      parsed = parseRecord(JSON.parse(text), firstLed);
     } catch {
       // reported below
     }
-    return { state: undefined, problem: `the state file ${this.path} does not hold ledd's state ({"led":"on"|"off"})` };
+    if (!parsed)
+      return { state: undefined, problem: `the state file ${this.path} does not hold ledd's state ({"leds":{...}})` };
+    return parsed.problem ? { state: parsed.state, problem: `the state file ${this.path}: ${parsed.problem}` } : parsed;
   }
 
-  /** Records the state (not yet flushed to the disk). */
+  /**
+   * Records the state (not yet flushed to the disk): one page written in
+   * place; a record longer than a page (patterns of many steps on many LEDs),
+   * or the first one after such a record, replaces the file by rename instead.
+   */
   save(state: StoredState): void {
-    let opened = false;
+    const text = record(state);
     if (this.#descriptor === undefined) {
       mkdirSync(path.dirname(this.path), { recursive: true, mode: 0o755 });
       // Not 'w': its O_TRUNC would leave the file empty until the write below,
       // and a kill -9 in between would lose the state the restart restores.
       this.#descriptor = openSync(this.path, constants.O_WRONLY | constants.O_CREAT, 0o644);
       this.#created = true;
-      opened = true;
+      this.#size = fstatSync(this.#descriptor).size;
     }
-    const text = record(state);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > RECORD_BYTES || this.#size > RECORD_BYTES) {
+      this.#replace(text);
+      return;
+    }
     writeSync(this.#descriptor, text, 0);
-    // Only a longer file of someone else's could leave anything past the record.
-    if (opened) ftruncateSync(this.#descriptor, Buffer.byteLength(text));
+    this.#size = Math.max(this.#size, bytes);
+  }
+
+  /** Writes `text` to a new file and renames it over the state file: never a mix of two records. */
+  #replace(text: string): void {
+    const next = `${this.path}.new`;
+    const descriptor = openSync(next, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+    try {
+      writeSync(descriptor, text, 0);
+      renameSync(next, this.path);
+    } catch (error) {
+      closeSync(descriptor);
+      throw error;
+    }
+    if (this.#descriptor !== undefined) closeSync(this.#descriptor);
+    this.#descriptor = descriptor;
+    this.#created = true;
+    this.#size = Buffer.byteLength(text);
   }
 
   /** fsync of the record, and of the directory after the file was created. */

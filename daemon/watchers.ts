@@ -1,5 +1,5 @@
-// The clients watching the LED (WATCH): who they are, until when, and the
-// delivery of each change to them as a reply. A subscriber whose process is
+// The clients watching LEDs (WATCH): who they are, which LEDs they watch,
+// until when, and the delivery of each change of those LEDs to them as a reply. A subscriber whose process is
 // gone is dropped, and what was sent to it taken off the queue, the moment
 // ledd notices: at the next change, and at every housekeeping round.
 import type { MessageQueue } from '../native/lib/index.js';
@@ -12,6 +12,10 @@ import { processExists } from '../common/processes.js';
 interface Watcher {
   id: string;
   name: string;
+  /** The LEDs watched. */
+  leds: ReadonlySet<number>;
+  /** Its notices list the LEDs (leds=). */
+  list: boolean;
   expiresAt: number;
 }
 
@@ -34,13 +38,13 @@ export class Watchers {
     return this.#byReplyType.size;
   }
 
-  /** Subscribes or renews; false when MAX_WATCHERS others already watch. */
-  subscribe(replyType: number, id: string, name: string): boolean {
+  /** Subscribes to changes of `leds` or renews; false when MAX_WATCHERS others already watch. */
+  subscribe(replyType: number, id: string, name: string, leds: readonly number[], list: boolean): boolean {
     if (!this.#byReplyType.has(replyType) && this.#byReplyType.size >= MAX_WATCHERS) {
       this.prune();
       if (this.#byReplyType.size >= MAX_WATCHERS) return false;
     }
-    this.#byReplyType.set(replyType, { id, name, expiresAt: this.#now() + WATCH_TTL_MS });
+    this.#byReplyType.set(replyType, { id, name, leds: new Set(leds), list, expiresAt: this.#now() + WATCH_TTL_MS });
     return true;
   }
 
@@ -48,11 +52,22 @@ export class Watchers {
     return this.#byReplyType.delete(replyType);
   }
 
-  /** Sends a change to every live subscriber. */
-  notify(cause: ChangeCause, state: LedState, fields: Record<string, string>): void {
+  /**
+   * Sends a change of `changed` LEDs to every live subscriber watching any of
+   * them: the head state is the first such LED's, `describe` gives the fields
+   * for those it watches (listing them when it asked for leds=).
+   */
+  notify(
+    cause: ChangeCause,
+    changed: readonly number[],
+    describe: (leds: number[], list: boolean) => { state: LedState; fields: Record<string, string> },
+  ): void {
     this.prune();
     const sequence = String(++this.#sequence);
     for (const [replyType, watcher] of this.#byReplyType) {
+      const leds = changed.filter((led) => watcher.leds.has(led));
+      if (leds.length === 0) continue;
+      const { state, fields } = describe(leds, watcher.list);
       const text = formatOk(watcher.id, state, { event: cause, seq: sequence, ...fields, pid: String(process.pid) });
       this.#replies.reply(replyType, text, this.#makeRoom);
     }

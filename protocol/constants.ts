@@ -27,6 +27,11 @@ export const REQUEST_TYPE_MAX = REPLY_TYPE_BASE - 1;
 export const MAX_TEXT_BYTES = 256;
 /** Receive buffer: larger messages arrive truncated to this and are refused as too long. */
 export const RECEIVE_BYTES = 512;
+/**
+ * The longest reply, its text without a NUL: a status of many LEDs outgrows a
+ * request's 255 bytes. Clients receive replies into a buffer this large.
+ */
+export const MAX_REPLY_BYTES = 4095;
 
 export function replyTypeFor(pid: number): number {
   return REPLY_TYPE_BASE + pid;

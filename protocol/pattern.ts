@@ -8,7 +8,8 @@
 // A pattern plays its steps in order, cycle after cycle; a finite one ends in
 // its `then` state (default off).
 
-export type PatternName = 'blink' | 'heartbeat' | 'pattern';
+export const PATTERN_NAMES = ['blink', 'heartbeat', 'pattern'] as const;
+export type PatternName = (typeof PATTERN_NAMES)[number];
 
 export interface PatternStep {
   on: boolean;

@@ -1,5 +1,5 @@
 // Reply texts: "<id> OK <ON|OFF> [name=value ...]" or "<id> ERR <CODE> <message>".
-import { MAX_TEXT_BYTES } from './constants.js';
+import { MAX_REPLY_BYTES, MAX_TEXT_BYTES } from './constants.js';
 
 export type LedState = 'ON' | 'OFF';
 
@@ -9,18 +9,15 @@ export type Reply =
 
 const NO_ID = '-';
 
-function fit(text: string): string {
-  const limit = MAX_TEXT_BYTES - 1;
-  return text.length <= limit ? text : text.slice(0, limit);
-}
+const fit = (text: string, limit: number): string => (text.length <= limit ? text : text.slice(0, limit));
 
 export function formatOk(id: string | undefined, state: LedState, fields: Record<string, string> = {}): string {
   const extra = Object.entries(fields).map(([name, value]) => ` ${name}=${value.replace(/\s+/g, '_')}`);
-  return fit(`${id ?? NO_ID} OK ${state}${extra.join('')}`);
+  return fit(`${id ?? NO_ID} OK ${state}${extra.join('')}`, MAX_REPLY_BYTES);
 }
 
 export function formatError(id: string | undefined, code: string, message: string): string {
-  return fit(`${id ?? NO_ID} ERR ${code} ${message.replace(/[^\x20-\x7e]/g, '?')}`);
+  return fit(`${id ?? NO_ID} ERR ${code} ${message.replace(/[^\x20-\x7e]/g, '?')}`, MAX_TEXT_BYTES - 1);
 }
 
 export function parseReply(data: Uint8Array): Reply | null {

@@ -1,6 +1,7 @@
 // Parsing a request's text. Everything a local user can put on the queue ends
 // up here, so every rejection says what was wrong and what is accepted.
 import { MAX_TEXT_BYTES, REPLY_TYPE_BASE, REPLY_TYPE_MAX, TYPE_COMMAND, TYPE_EXIT } from './constants.js';
+import { formatLedSelector, type LedSelector, parseLedSelector } from './leds.js';
 import { PATTERN_VERBS, type PatternSpec, type PatternVerb, formatPatternWords, parsePatternWords } from './pattern.js';
 import { WATCH_NAME_PATTERN } from './watch.js';
 
@@ -10,6 +11,8 @@ const COMMAND_LIST = 'ON, OFF, TOGGLE, STATUS, BLINK, HEARTBEAT, PATTERN, WATCH 
 
 export interface Request {
   verb: Verb;
+  /** The LEDs it is for (led=); absent: the first LED configured. */
+  leds?: LedSelector;
   /** What BLINK, HEARTBEAT and PATTERN ask for. */
   pattern?: PatternSpec;
   /** Where to send the acknowledgement; absent for the chapter's fire-and-forget client. */
@@ -93,23 +96,36 @@ export function parseRequest(type: number | bigint, data: Uint8Array): ParseResu
     const shown = first === '' ? 'an empty command' : `"${first}"`;
     return reject('BAD_COMMAND', `${shown} is not a command: send ${COMMAND_LIST}`);
   }
-  const options = rest.filter((word) => !/^(reply|id)=/i.test(word));
+  const ledWords = rest.filter((word) => /^led=/i.test(word));
+  if (ledWords.length > 1) return reject('BAD_OPTION', 'led= is given more than once: name every LED in one led=a,b');
+  let leds: LedSelector | undefined;
+  if (ledWords.length === 1) {
+    if (verb === 'UNWATCH') return reject('BAD_OPTION', 'UNWATCH ends the whole subscription: it takes no led=');
+    const selector = parseLedSelector(ledWords[0]!.slice(4));
+    if (!selector.ok) return reject('BAD_OPTION', selector.problem);
+    leds = selector.selector;
+  }
+  const options = rest.filter((word) => !/^(reply|id|led)=/i.test(word));
+  const target = { ...(leds && { leds }), ...address };
   if ((PATTERN_VERBS as readonly string[]).includes(verb)) {
     const pattern = parsePatternWords(verb as PatternVerb, options);
     if (!pattern.ok) return reject('BAD_OPTION', pattern.problem);
-    return { ok: true, request: { verb: verb as Verb, pattern: pattern.spec, ...address } };
+    return { ok: true, request: { verb: verb as Verb, pattern: pattern.spec, ...target } };
   }
-  if (verb === 'WATCH' || verb === 'UNWATCH') return parseWatch(verb, options, address, reject);
+  if (verb === 'WATCH' || verb === 'UNWATCH') return parseWatch(verb, options, target, reject);
   if (options.length > 0) {
-    return reject('BAD_OPTION', `unexpected "${options[0]}": after the command only reply=N and id=X may follow`);
+    return reject(
+      'BAD_OPTION',
+      `unexpected "${options[0]}": after the command only led=NAMES, reply=N and id=X may follow`,
+    );
   }
-  return { ok: true, request: { verb: verb as Verb, ...address } };
+  return { ok: true, request: { verb: verb as Verb, ...target } };
 }
 
 function parseWatch(
   verb: 'WATCH' | 'UNWATCH',
   options: string[],
-  address: { replyType?: number; id?: string },
+  address: { leds?: LedSelector; replyType?: number; id?: string },
   reject: (code: RejectCode, reason: string) => ParseResult,
 ): ParseResult {
   // A subscription is addressed to its reply type: without one it could never be delivered.
@@ -126,19 +142,25 @@ function parseWatch(
       return reject('BAD_OPTION', `name=${value} is not 1 to 24 letters, digits, '.', '_' or '-' (once)`);
     return reject(
       'BAD_OPTION',
-      `unexpected "${word}": ${verb} takes ${verb === 'WATCH' ? 'name=X, ' : ''}reply=N and id=X`,
+      `unexpected "${word}": ${verb} takes ${verb === 'WATCH' ? 'led=NAMES, name=X, ' : ''}reply=N and id=X`,
     );
   }
   return { ok: true, request: { verb, ...address, ...(name !== undefined && { name }) } };
 }
 
-/** The words after the verb beyond reply= and id=: a pattern's, or WATCH's name=. */
+/** The words after the verb beyond reply= and id=: the LEDs, a pattern's, or WATCH's name=. */
 export interface RequestExtras {
+  leds?: LedSelector;
   pattern?: PatternSpec;
   name?: string;
 }
 
 export function formatRequest(verb: Verb, replyType: number, id: string, extras: RequestExtras = {}): string {
-  const words = extras.pattern ? ` ${formatPatternWords(extras.pattern)}` : extras.name ? ` name=${extras.name}` : '';
-  return `${verb}${words} reply=${replyType} id=${id}`;
+  const leds = extras.leds ? formatLedSelector(extras.leds) : '';
+  const words = [
+    leds,
+    extras.pattern ? formatPatternWords(extras.pattern) : '',
+    extras.name ? `name=${extras.name}` : '',
+  ].filter(Boolean);
+  return `${[verb, ...words].join(' ')} reply=${replyType} id=${id}`;
 }

@@ -3,7 +3,7 @@
 // chip concerned. What a request is and how it is set is the backend's
 // (ChipRequest); the bookkeeping and the errors are shared here.
 import { errorMessage } from './chips.js';
-import { type BackendName, GpioError, type LedLine, type LedLineSpec, type LedLines } from './line.js';
+import { type BackendName, GpioError, type LedLineSpec, type LedLines } from './line.js';
 
 /** One chip's request of several lines, as a backend made it. */
 export interface ChipRequest {
@@ -86,17 +86,6 @@ export class LineBank implements LedLines {
     if (!place) throw new RangeError(`there is no LED ${led} (${this.#places.length} configured)`);
     return place;
   }
-}
-
-/** LED `led` of `lines` as a single line; its release() gives back every line. */
-export function singleLed(lines: LedLines, led: number): LedLine {
-  return {
-    backend: lines.backend,
-    location: lines.location(led),
-    set: (on) => lines.set(new Map([[led, on]])),
-    get: () => lines.get(led),
-    release: () => lines.release(),
-  };
 }
 
 /** The error as it concerns a named LED: "LED error: <message>" (same kind and cause). */

@@ -71,12 +71,3 @@ export interface LedLines {
   readonly calls: number;
   release(): void;
 }
-
-/** One LED of LedLines, as the code that drives a single LED sees it. */
-export interface LedLine {
-  readonly backend: BackendName;
-  readonly location: string;
-  set(on: boolean): void;
-  get(): boolean;
-  release(): void;
-}

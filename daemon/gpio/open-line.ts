@@ -2,7 +2,7 @@
 // spelled `libgpiod`) takes the libgpiod binding this machine built: ledd's
 // own for libgpiod 2.x when it loads, else node-libgpiod for libgpiod 1.x.
 // The simulated LED is used only when asked for, never as a fallback.
-import { type BackendChoice, GpioError, type LedLines, type LinesSpec } from './line.js';
+import { type BackendChoice, GpioError, type LedLines, type LedLineSpec, type LinesSpec } from './line.js';
 import { type LevelListener, openSimulatedLines } from './sim-line.js';
 
 interface Binding {
@@ -49,12 +49,26 @@ async function builtBinding(): Promise<Binding> {
   );
 }
 
+/** Two LEDs of one name: a 'conflict', before any chip is opened. */
+function refuseSharedNames(leds: readonly LedLineSpec[]): void {
+  leds.forEach((led, index) => {
+    const first = leds.findIndex((other) => other.name !== undefined && other.name === led.name);
+    if (first === -1 || first === index) return;
+    const line = (spec: LedLineSpec): string => `${spec.chip === undefined ? '' : `${spec.chip}:`}${String(spec.line)}`;
+    throw new GpioError(
+      'conflict',
+      `LED ${led.name}: the name is given to two LEDs (${line(leds[first]!)} and ${line(led)}); give each LED a name of its own`,
+    );
+  });
+}
+
 /** Requests every LED's line through `backend`, one request per chip. */
 export async function openLedLines(
   backend: BackendChoice,
   spec: LinesSpec,
   onSimulatedChange: LevelListener,
 ): Promise<LedLines> {
+  refuseSharedNames(spec.leds);
   if (backend === 'sim') return openSimulatedLines(spec, onSimulatedChange);
   const binding =
     backend === 'auto' || backend === 'libgpiod'

@@ -144,7 +144,10 @@ test('ledd --help and --version; a bad option names the flag and the accepted fo
 test('ledctl usage errors exit 2 with a one-line message', async () => {
   const cases: [string[], RegExp][] = [
     [[], /no command given/],
-    [['flash'], /"flash" is not a command: use on, off, toggle, blink, heartbeat, pattern, status, watch or exit/],
+    [
+      ['flash'],
+      /"flash" is not a command: use on, off, toggle, blink, heartbeat, pattern, status, list, watch or exit/,
+    ],
     [['on', 'off'], /one command at a time/],
     [['--timeout', 'soon', 'on'], /--timeout: "soon" is not valid/],
     [['--json', 'on'], /--json goes with status/],

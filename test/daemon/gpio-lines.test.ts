@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { GpioError, type LedLineSpec } from '../../daemon/gpio/line.js';
-import { singleLed } from '../../daemon/gpio/line-bank.js';
 import { openSimulatedLines } from '../../daemon/gpio/sim-line.js';
 
 const leds: LedLineSpec[] = [
@@ -65,16 +64,6 @@ test('several LEDs: the initial levels, then any set is one call per chip', () =
   lines.release();
   assert.throws(() => lines.set(new Map([[0, true]])), /the GPIO lines were released/);
   lines.release();
-});
-
-test('one LED of several, as the code that drives a single LED sees it', () => {
-  const { lines } = open();
-  const green = singleLed(lines, 2);
-  green.set(true);
-  assert.equal(green.get(), true);
-  assert.equal(lines.get(2), true);
-  assert.equal(lines.calls, 1);
-  assert.equal(green.location, 'simulated GPIO22');
 });
 
 test('a line given to two LEDs is refused, naming both; an LED that does not exist is a RangeError', () => {

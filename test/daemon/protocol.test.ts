@@ -7,6 +7,13 @@ import { REPLY_TYPE_BASE, REPLY_TYPE_MAX, REQUEST_TYPE_MAX } from '../../protoco
 import { formatError, formatOk, parseReply } from '../../protocol/reply.js';
 import { blinkSpec, heartbeatSpec } from '../../protocol/pattern.js';
 import { formatRequest, parseRequest } from '../../protocol/request.js';
+import {
+  formatLedReports,
+  type LedReport,
+  ledReportsOf,
+  type LedSelector,
+  parseLedReports,
+} from '../../protocol/leds.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
@@ -134,4 +141,70 @@ test('the log rate limiter lets a burst through, then counts, then reopens', () 
   assert.equal(limiter.take(), null);
   now = 1000;
   assert.deepEqual(limiter.take(), { suppressed: 2, lastInWindow: false });
+});
+
+test('led= names one LED, several or all; once, in any place after the verb; the rest refused with why', () => {
+  const replyType = REPLY_TYPE_BASE + 9;
+  const cases: [string, LedSelector][] = [
+    ['ON led=status', { kind: 'names', names: ['status'] }],
+    ['off led=a,b-2,c_3', { kind: 'names', names: ['a', 'b-2', 'c_3'] }],
+    ['STATUS led=*', { kind: 'all' }],
+    [`BLINK led=red on=100 off=100 reply=${replyType} id=x`, { kind: 'names', names: ['red'] }],
+  ];
+  for (const [text, leds] of cases) {
+    const parsed = parseRequest(1, bytes(text));
+    assert.ok(parsed.ok, text);
+    assert.deepEqual(parsed.request.leds, leds, text);
+  }
+  for (const verb of ['ON', 'TOGGLE', 'HEARTBEAT', 'WATCH'] as const) {
+    const text = formatRequest(verb, replyType, 'id1', {
+      leds: { kind: 'names', names: ['x', 'y'] },
+      ...(verb === 'WATCH' && { name: 'me' }),
+    });
+    const parsed = parseRequest(1, bytes(text));
+    assert.ok(parsed.ok, text);
+    assert.deepEqual(parsed.request.leds, { kind: 'names', names: ['x', 'y'] }, text);
+  }
+  const refused: [string, RegExp][] = [
+    ['ON led=Status', /led=Status: "Status" is not an LED name \(1 to 16 lower-case letters/],
+    ['ON led=a,a', /led=a,a names a twice/],
+    ['ON led=', /led=: "" is not an LED name/],
+    ['ON led=a led=b', /led= is given more than once: name every LED in one led=a,b/],
+    [`UNWATCH led=a reply=${replyType} id=x`, /UNWATCH ends the whole subscription: it takes no led=/],
+    ['ON led=abcdefghijklmnopq', /is not an LED name/],
+  ];
+  for (const [text, reason] of refused) {
+    const parsed = parseRequest(1, bytes(text));
+    assert.ok(!parsed.ok, text);
+    assert.equal(parsed.rejection.code, 'BAD_OPTION', text);
+    assert.match(parsed.rejection.reason, reason, text);
+  }
+  // Type 2 (the chapter's exit) reads no options: led= there is just text.
+  assert.deepEqual(parseRequest(2, bytes('led=nonsense')), { ok: true, request: { verb: 'EXIT' } });
+});
+
+test('leds= in a reply: each LED with its level and pattern, read back the same; without it, the one LED', () => {
+  const reports: LedReport[] = [
+    { name: 'power', state: 'ON', pattern: null },
+    { name: 'status', state: 'OFF', pattern: { kind: 'blink', cyclesLeft: 3, then: 'on' } },
+    { name: 'error', state: 'ON', pattern: { kind: 'heartbeat', cyclesLeft: null, then: 'off' } },
+  ];
+  const text = formatOk('q1', 'ON', { leds: formatLedReports(reports) });
+  assert.equal(text, 'q1 OK ON leds=power:ON,status:OFF:blink:3:on,error:ON:heartbeat:forever:off');
+  const reply = parseReply(bytes(text));
+  assert.ok(reply?.ok);
+  assert.deepEqual(ledReportsOf(reply), reports);
+  for (const bad of ['Power:ON', 'a:DIM', 'a:ON:strobe:1:on', 'a:ON:blink:x:on', 'a:ON:blink:1:on:more'])
+    assert.equal(parseLedReports(bad), null, bad);
+  const old = parseReply(bytes('q2 OK OFF pattern=pattern cycles=forever then=off pid=7'));
+  assert.ok(old?.ok);
+  assert.deepEqual(ledReportsOf(old), [
+    { name: 'led', state: 'OFF', pattern: { kind: 'pattern', cyclesLeft: null, then: 'off' } },
+  ]);
+  // A status of 32 LEDs with their lines outgrows a request's 255 bytes, not a reply's.
+  const lines = Object.fromEntries(
+    Array.from({ length: 32 }, (_, led) => [`line.led${led}`, `GPIO${led} on gpiochip4 line ${led}`]),
+  );
+  const long = formatOk('q3', 'ON', { leds: formatLedReports(reports), ...lines });
+  assert.ok(long.length > 1000 && long.endsWith('line.led31=GPIO31_on_gpiochip4_line_31'), long);
 });

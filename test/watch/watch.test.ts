@@ -44,11 +44,20 @@ test('ledctl watch --json: a line for each change from ledctl, the chapter clien
   const chapter = await buildChapterClient(t, ledd.key);
   const watch = watcher(t, ledd.key);
   const first = await nextEvent(watch);
-  assert.deepEqual(first, { event: 'subscribed', cause: null, state: 'OFF', pattern: null, pid: ledd.child.pid });
+  // leds: the LED as status --json shows it too (one LED, unnamed: "led").
+  const led = (state: 'on' | 'off') => [{ name: 'led', led: state, pattern: null }];
+  assert.deepEqual(first, {
+    event: 'subscribed',
+    cause: null,
+    state: 'OFF',
+    pattern: null,
+    leds: led('off'),
+    pid: ledd.child.pid,
+  });
   assert.deepEqual((await statusJson(ledd.key)).watchers?.list, [{ name: 'ledctl', pid: watch.pid }]);
 
   await ledctl(ledd.key, ['on']);
-  assert.deepEqual(await nextEvent(watch), { ...first, event: 'change', cause: 'on', state: 'ON' });
+  assert.deepEqual(await nextEvent(watch), { ...first, event: 'change', cause: 'on', state: 'ON', leds: led('on') });
   // No change, no line: the next line must be the chapter client's OFF.
   await ledctl(ledd.key, ['on']);
   await runOk(chapter, ['off']);

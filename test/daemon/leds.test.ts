@@ -1,0 +1,273 @@
+// Several named LEDs on one ledd (--led NAME=LINE), on the simulated backend:
+// every verb on one LED, on two and on `*`; unknown, duplicate and mixed
+// configurations refused; status, list and watch name each LED; a pattern on
+// some LEDs goes on when a command takes one of them; every LED's state
+// survives kill -9; a one-LED state file is read as the first LED's.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { LEDD, ledctl, queueExists, type RunningLedd, simLeddArgs, startLedd, tempDir } from './harness.js';
+import { runChild, spawnChild } from '../helpers/process.js';
+import { unusedKey } from '../helpers/queues.js';
+
+const THREE = ['--led', 'red=GPIO17', '--led', 'amber=GPIO27,active-low', '--led', 'green=gpiochip1:22'];
+
+interface LedJson {
+  name: string;
+  led: 'on' | 'off';
+  pattern: { name: string; cyclesLeft: number | null; then: string } | null;
+  line?: string;
+}
+
+async function ok(ledd: RunningLedd, args: string[]): Promise<string> {
+  const result = await ledctl(ledd.key, args);
+  assert.equal(result.code, 0, `ledctl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+async function leds(ledd: RunningLedd): Promise<Record<string, string>> {
+  const status = JSON.parse(await ok(ledd, ['status', '--json'])) as { leds: LedJson[] };
+  // A pattern's level changes from moment to moment: what plays is what counts.
+  return Object.fromEntries(status.leds.map((led) => [led.name, led.pattern ? led.pattern.name : led.led]));
+}
+
+test('three LEDs: on, off and toggle on each, on two and on *; no --led is the first LED', async (t) => {
+  const ledd = await startLedd(t, { args: THREE });
+  assert.deepEqual(await leds(ledd), { red: 'off', amber: 'off', green: 'off' });
+
+  assert.equal(await ok(ledd, ['on']), 'LED ON\n', 'no --led: the first LED, answered as before');
+  assert.deepEqual(await leds(ledd), { red: 'on', amber: 'off', green: 'off' });
+  assert.equal(await ok(ledd, ['on', '--led', 'amber']), 'LED amber ON\n');
+  assert.equal(await ok(ledd, ['toggle', '--led', 'green,red']), 'LED green ON\nLED red OFF\n');
+  assert.deepEqual(await leds(ledd), { red: 'off', amber: 'on', green: 'on' });
+  assert.equal(await ok(ledd, ['off', '--led', '*']), 'LED red OFF\nLED amber OFF\nLED green OFF\n');
+  assert.deepEqual(await leds(ledd), { red: 'off', amber: 'off', green: 'off' });
+  const fromEnvironment = await ledctl(ledd.key, ['on'], { env: { ...process.env, LEDCTL_LED: 'green' } });
+  assert.equal(fromEnvironment.stdout, 'LED green ON\n', 'LEDCTL_LED is the default --led');
+  assert.deepEqual(await leds(ledd), { red: 'off', amber: 'off', green: 'on' });
+});
+
+test('patterns on some LEDs: they play together; a command for one takes it out, the others play on', async (t) => {
+  const ledd = await startLedd(t, { args: [...THREE, '--log-level', 'debug'] });
+  const started = await ok(ledd, ['blink', '--led', 'red,amber', '--on', '50ms', '--off', '50ms']);
+  assert.match(started, /^LED red ON; playing: blink 50ms on, 50ms off, forever\nLED amber ON; playing: blink/);
+  assert.deepEqual(await leds(ledd), { red: 'blink', amber: 'blink', green: 'off' });
+  await ok(ledd, ['heartbeat', '--led', 'green']);
+  assert.deepEqual(await leds(ledd), { red: 'blink', amber: 'blink', green: 'heartbeat' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Each step of the blink set both LEDs at once: the step records name both.
+  const steps = ledd.records().filter((record) => record.msg === 'pattern step' && record.leds === 'red,amber');
+  assert.ok(steps.length >= 4, `the blink stepped red and amber together: ${steps.length} steps`);
+
+  await ok(ledd, ['off', '--led', 'red']);
+  const after = JSON.parse(await ok(ledd, ['status', '--json'])) as { leds: LedJson[] };
+  const byName = Object.fromEntries(after.leds.map((led) => [led.name, led]));
+  assert.equal(byName.red!.pattern, null, 'off took red out of the blink');
+  assert.equal(byName.red!.led, 'off');
+  assert.equal(byName.amber!.pattern?.name, 'blink', 'amber blinks on');
+  assert.equal(byName.green!.pattern?.name, 'heartbeat', 'green beats on');
+  const since = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const later = ledd.records().filter((record) => record.msg === 'pattern step' && (record.atMs as number) >= since);
+  assert.ok(
+    later.some((record) => record.leds === 'amber'),
+    'the blink steps amber alone now',
+  );
+  assert.ok(!later.some((record) => String(record.leds).split(',').includes('red')), 'and never red');
+});
+
+test('status, list and --json describe every LED with its line; an unknown LED is refused naming the LEDs', async (t) => {
+  const ledd = await startLedd(t, { args: THREE });
+  await ok(ledd, ['on', '--led', 'amber']);
+  const text = await ok(ledd, ['status']);
+  assert.match(
+    text,
+    /^LED red \(simulated GPIO17\) is OFF\nLED amber \(simulated GPIO27 \(active-low\)\) is ON\nLED green \(simulated gpiochip1:22\) is OFF\nledd: pid \d+, backend sim, 2 requests handled/,
+  );
+
+  const status = JSON.parse(await ok(ledd, ['status', '--json'])) as { led: string; leds: LedJson[] };
+  assert.equal(status.led, 'off', 'led: the first LED, as before');
+  assert.deepEqual(status.leds, [
+    { name: 'red', led: 'off', pattern: null, line: 'simulated GPIO17' },
+    { name: 'amber', led: 'on', pattern: null, line: 'simulated GPIO27 (active-low)' },
+    { name: 'green', led: 'off', pattern: null, line: 'simulated gpiochip1:22' },
+  ]);
+  assert.deepEqual(JSON.parse(await ok(ledd, ['list', '--json'])), status.leds, 'list --json: the same LEDs');
+  assert.equal(
+    await ok(ledd, ['list']),
+    'LED    LINE                           STATE\n' +
+      'red    simulated GPIO17               OFF\n' +
+      'amber  simulated GPIO27 (active-low)  ON\n' +
+      'green  simulated gpiochip1:22         OFF\n',
+  );
+  const one = JSON.parse(await ok(ledd, ['status', '--json', '--led', 'green'])) as { led: string; leds: LedJson[] };
+  assert.deepEqual(
+    one.leds.map((led) => led.name),
+    ['green'],
+  );
+
+  const unknown = await ledctl(ledd.key, ['on', '--led', 'red,blue']);
+  assert.equal(unknown.code, 1);
+  assert.equal(
+    unknown.stderr,
+    'ledctl: ledd refused: ledd has no LED named blue; its LEDs: red, amber and green (NO_LED)\n',
+  );
+  const bad = await ledctl(ledd.key, ['on', '--led', 'Red']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^ledctl: --led: Red: "Red" is not an LED name \(1 to 16 lower-case letters/);
+  assert.deepEqual(await leds(ledd), { red: 'off', amber: 'on', green: 'off' }, 'nothing changed');
+});
+
+test('ledctl watch --led: each notice names the LEDs that changed, of those watched', async (t) => {
+  const ledd = await startLedd(t, { args: THREE });
+  const watch = spawnChild(t, process.execPath, [
+    path.resolve(LEDD, '../../ledctl.cjs'),
+    '--key',
+    String(ledd.key),
+    'watch',
+    '--json',
+    '--led',
+    'amber,green',
+  ]);
+  type Line = { event: string; cause: string | null; leds: LedJson[] };
+  const subscribed = await watch.nextJson<Line>(10_000);
+  assert.equal(subscribed.event, 'subscribed');
+  assert.deepEqual(
+    subscribed.leds.map((led) => `${led.name}:${led.led}`),
+    ['amber:off', 'green:off'],
+  );
+  await ok(ledd, ['on', '--led', 'red']);
+  await ok(ledd, ['on', '--led', 'green']);
+  const change = await watch.nextJson<Line>(10_000);
+  assert.equal(change.cause, 'on');
+  assert.deepEqual(change.leds, [{ name: 'green', led: 'on', pattern: null }], 'red is not watched: no line for it');
+  await ok(ledd, ['blink', '--led', '*']);
+  const blink = await watch.nextJson<Line>(10_000);
+  assert.deepEqual(
+    blink.leds.map((led) => `${led.name}:${led.pattern?.name}`),
+    ['amber:blink', 'green:blink'],
+  );
+});
+
+test('refused configurations: a name twice, a line twice (exit 4, no queue); --led with --line, a bad --led (exit 2)', async () => {
+  const run = async (args: string[]) => {
+    const key = unusedKey();
+    const result = await runChild(process.execPath, simLeddArgs(key, 'none', args));
+    assert.equal(queueExists(key), false, `ledd ${args.join(' ')} left its queue`);
+    return result;
+  };
+  const fatal = (stdout: string): string =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .find((record) => record.level === 60)?.msg ?? '';
+
+  const twice = await run(['--led', 'a=GPIO17', '--led', 'b=GPIO27', '--led', 'a=GPIO22']);
+  assert.equal(twice.code, 4, twice.stdout);
+  assert.equal(
+    fatal(twice.stdout),
+    'LED a: the name is given to two LEDs (GPIO17 and GPIO22); give each LED a name of its own',
+  );
+  const line = await run(['--led', 'a=gpiochip0:3', '--led', 'b=gpiochip0:3']);
+  assert.equal(line.code, 4, line.stdout);
+  assert.equal(
+    fatal(line.stdout),
+    'LED b: simulated gpiochip0:3 is also the line of LED a; give each LED a line of its own',
+  );
+
+  for (const [args, expected] of [
+    [
+      ['--led', 'a=GPIO17', '--line', 'GPIO27'],
+      /--led with --line, --chip or --active-low: give the LEDs either with --led/,
+    ],
+    [
+      ['--led', 'a=GPIO17,inverted'],
+      /--led \(LEDD_LEDS\): "a=GPIO17,inverted" is not valid; "inverted" is not active-low/,
+    ],
+    [['--led', 'A=GPIO17'], /the name "A" is not 1 to 16 lower-case letters/],
+    [['--led', 'a=17'], /a line offset needs its chip, e.g. gpiochip4:17/],
+    [['--led', 'a'], /"a" is not valid; give NAME=LINE or NAME=LINE,active-low/],
+  ] as [string[], RegExp][]) {
+    const result = await run(args);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, expected);
+    assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
+  }
+  const many = await run(Array.from({ length: 33 }, (_, led) => ['--led', `l${led}=GPIO${led}`]).flat());
+  assert.equal(many.code, 2);
+  assert.match(many.stderr, /33 LEDs; ledd drives up to 32/);
+});
+
+test('LEDD_LEDS names the LEDs as --led does; 32 LEDs are fine', async (t) => {
+  const names = Array.from({ length: 32 }, (_, led) => `l${led}=GPIO${led}`);
+  const ledd = await startLedd(t, { env: { LEDD_LEDS: names.join(' ') } });
+  await ok(ledd, ['on', '--led', 'l31,l0']);
+  const all = await leds(ledd);
+  assert.equal(Object.keys(all).length, 32);
+  assert.equal(all.l31, 'on');
+  assert.equal(all.l0, 'on');
+  assert.equal(all.l1, 'off');
+});
+
+test("kill -9: every LED comes back, a pattern on some of them resumed; a one-LED state file is the first LED's", async (t) => {
+  const stateFile = path.join(tempDir(t), 'state.json');
+  const first = await startLedd(t, { stateFile, args: THREE });
+  await ok(first, ['on', '--led', 'green']);
+  await ok(first, ['blink', '--led', 'red,amber', '--then', 'on']);
+  const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+    leds: Record<string, string>;
+    patterns: { leds: string[] }[];
+  };
+  assert.deepEqual(saved.leds, { red: 'on', amber: 'on', green: 'on' });
+  assert.deepEqual(
+    saved.patterns.map((pattern) => pattern.leds),
+    [['red', 'amber']],
+  );
+  first.child.process.kill('SIGKILL');
+  await first.child.exited;
+  const second = await startLedd(t, { key: first.key, stateFile, args: THREE });
+  assert.deepEqual(await leds(second), { red: 'blink', amber: 'blink', green: 'on' });
+  await ok(second, ['exit']);
+  await second.child.exited;
+
+  // The format of ledd before several LEDs: {"led":"on"} was its one LED's.
+  writeFileSync(stateFile, '{"led":"on","at":"2026-01-01T00:00:00.000Z"}');
+  const third = await startLedd(t, { stateFile, args: THREE });
+  assert.deepEqual(await leds(third), { red: 'on', amber: 'off', green: 'off' });
+  assert.deepEqual(JSON.parse(readFileSync(stateFile, 'utf8')).leds ?? null, null, 'not rewritten before a command');
+  await ok(third, ['off', '--led', 'red']);
+  assert.deepEqual((JSON.parse(readFileSync(stateFile, 'utf8')) as { leds: object }).leds, {
+    red: 'off',
+    amber: 'off',
+    green: 'off',
+  });
+});
+
+test('a state record longer than a page (16-step patterns on 24 LEDs) is saved by rename and restored whole', async (t) => {
+  const stateFile = path.join(tempDir(t), 'state.json');
+  const names = Array.from({ length: 24 }, (_, led) => `l${led}`);
+  const env = { LEDD_LEDS: names.map((name, led) => `${name}=gpiochip0:${led}`).join(' ') };
+  const first = await startLedd(t, { stateFile, env });
+  for (const [led, name] of names.entries()) {
+    const steps = Array.from({ length: 16 }, (_, step) => `${step % 2}:${1000 + led * 16 + step}`).join(',');
+    await ok(first, ['pattern', '--led', name, steps]);
+  }
+  const saved = readFileSync(stateFile, 'utf8');
+  assert.ok(saved.length > 4096, `${saved.length} bytes`);
+  assert.equal((JSON.parse(saved) as { patterns: unknown[] }).patterns.length, 24);
+  first.child.process.kill('SIGKILL');
+  await first.child.exited;
+
+  const second = await startLedd(t, { key: first.key, stateFile, env });
+  const restored = await leds(second);
+  assert.deepEqual(
+    Object.values(restored),
+    names.map(() => 'pattern'),
+    'every pattern resumed',
+  );
+  await ok(second, ['off', '--led', '*']);
+  assert.equal(readFileSync(stateFile, 'utf8').length, 4096, 'back to one page, written in place from then on');
+});
