@@ -7,6 +7,7 @@ import os from 'node:os';
 import { daemonIdle } from './daemon-idle.js';
 import { daemonLatency } from './daemon-latency.js';
 import { daemonLedctl } from './daemon-ledctl.js';
+import { manyLeds } from './leds.js';
 import { mqttFleet } from './mqtt-fleet.js';
 import { patternTiming } from './pattern-timing.js';
 import { queuePingPong } from './queue-pingpong.js';
@@ -22,6 +23,7 @@ const benchmarks: Benchmark[] = [
   daemonLedctl,
   daemonIdle,
   patternTiming,
+  manyLeds,
   mqttFleet,
 ];
 

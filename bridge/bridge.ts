@@ -32,6 +32,8 @@ export const WATCH_NAME = 'ledd-mqtt';
 interface LedView {
   state: 'ON' | 'OFF';
   pattern: PatternName | undefined;
+  /** The pattern's label, as ledd reports it (an effect's name when the bridge started it). */
+  label?: string | undefined;
 }
 
 /** A command as logged: enough to tell one from another, never a flood. */
@@ -118,7 +120,7 @@ export class Bridge {
     if (event.kind === 'subscribed') this.#log.info({ leddPid: event.pid, state: event.state }, 'watching ledd');
     else this.#log.info({ cause: event.cause, state: event.state, pattern: event.pattern?.name }, 'ledd changed');
     if (!event.pattern) this.#lastEffect = undefined;
-    this.#led = { state: event.state, pattern: event.pattern?.name };
+    this.#led = { state: event.state, pattern: event.pattern?.name, label: event.pattern?.label };
     this.#present = true;
     this.#publishState();
     this.#publishAvailability();
@@ -174,7 +176,8 @@ export class Bridge {
         `command applied: ${describeCommand(command)}, LED ${reply.state}`,
       );
       // A watch event that came in meanwhile is newer than this reply, or the same.
-      if (this.#events === eventsBefore) this.#led = { state: reply.state, pattern: command.pattern?.name };
+      if (this.#events === eventsBefore)
+        this.#led = { state: reply.state, pattern: command.pattern?.name, label: command.pattern?.label };
       this.#publishState();
     } catch (error) {
       if (!(error instanceof ClientError)) throw error;
@@ -193,7 +196,7 @@ export class Bridge {
 
   #publishState(force = false): void {
     if (!this.#led) return;
-    const effect = effectFor(this.#led.pattern, this.#lastEffect);
+    const effect = effectFor(this.#led.pattern, this.#lastEffect, this.#led.label);
     // A playing pattern is the light on with an effect, as Home Assistant sees a light, whatever
     // level the line had at the instant ledd reported it.
     const state = this.#led.pattern ? 'ON' : this.#led.state;

@@ -46,7 +46,7 @@ export function parseCommand(payload: Buffer): CommandParse {
   if (typeof effect === 'string') {
     const found = findEffect(effect);
     if (!found) return fail(`the effect "${effect.slice(0, 40)}" is unknown; use one of ${EFFECT_NAMES.join(', ')}`);
-    const pattern = found.spec();
+    const pattern = { ...found.spec(), label: found.name };
     const verb = pattern.name === 'heartbeat' ? 'HEARTBEAT' : pattern.name === 'blink' ? 'BLINK' : 'PATTERN';
     return { ok: true, command: { verb, pattern, effect: found.name } };
   }

@@ -6,6 +6,7 @@ export interface Effect {
   spec: () => PatternSpec;
 }
 
+/** Each effect's pattern carries the effect's name as its label (see effectFor). */
 export const EFFECTS: readonly Effect[] = [
   { name: 'blink', spec: () => blinkSpec(500, 500, 0, false) },
   { name: 'fast blink', spec: () => blinkSpec(100, 100, 0, false) },
@@ -22,13 +23,21 @@ export function findEffect(name: string): Effect | undefined {
 }
 
 /**
- * The effect to publish for a pattern ledd reports. ledd names only the kind of
- * pattern (blink, heartbeat, pattern), so the effect the bridge last asked for
- * is kept while a pattern of its kind plays; any other pattern (one started by
- * ledctl, say) is published under its kind's name.
+ * The effect to publish for a pattern ledd reports. The bridge starts each
+ * effect with its name as the pattern's label, which ledd keeps and reports,
+ * so the name survives a restart of the bridge or of ledd. A pattern without
+ * a label of an effect (one started by ledctl, say, or by a ledd from before
+ * labels) keeps the effect the bridge last asked for while a pattern of its
+ * kind plays, else is published under its kind's name.
  */
-export function effectFor(pattern: PatternName | undefined, lastAsked: string | undefined): string | null {
+export function effectFor(
+  pattern: PatternName | undefined,
+  lastAsked: string | undefined,
+  label?: string,
+): string | null {
   if (pattern === undefined) return null;
+  const labelled = label === undefined ? undefined : findEffect(label);
+  if (labelled) return labelled.name;
   const asked = lastAsked === undefined ? undefined : findEffect(lastAsked);
   if (asked && asked.spec().name === pattern) return asked.name;
   return pattern;

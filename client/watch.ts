@@ -17,7 +17,7 @@ import { processExists } from '../common/processes.js';
 export interface LedSnapshot {
   /** The line's level now (the first LED's of those described). */
   state: LedState;
-  pattern?: { name: PatternName; cycles: number | 'forever'; then: 'on' | 'off' };
+  pattern?: { name: PatternName; cycles: number | 'forever'; then: 'on' | 'off'; label?: string };
   /** Each LED the notice is about (of those watched): its name, level and pattern. */
   leds: LedReport[];
   /** The notice named its LEDs (a watch with led=, or a ledd whose LEDs are named). */
@@ -50,18 +50,21 @@ const ANSWER_MS = 5_000;
 class Gone extends Error {}
 
 function snapshotOf(reply: Reply & { ok: true }): LedSnapshot {
-  const { fields } = reply;
+  const leds = ledReportsOf(reply);
   const snapshot: LedSnapshot = {
     state: reply.state,
-    leds: ledReportsOf(reply),
-    named: fields.leds !== undefined,
-    pid: Number(fields.pid),
+    leds,
+    named: reply.fields.leds !== undefined,
+    pid: Number(reply.fields.pid),
   };
-  if (fields.pattern) {
+  // The first LED's pattern, in the shape watch --json has always printed.
+  const pattern = leds[0]?.pattern;
+  if (pattern) {
     snapshot.pattern = {
-      name: fields.pattern as PatternName,
-      cycles: fields.cycles === 'forever' || fields.cycles === undefined ? 'forever' : Number(fields.cycles),
-      then: fields.then === 'on' ? 'on' : 'off',
+      name: pattern.kind,
+      cycles: pattern.cyclesLeft ?? 'forever',
+      then: pattern.then,
+      ...(pattern.label !== undefined && { label: pattern.label }),
     };
   }
   return snapshot;

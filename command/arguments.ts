@@ -35,7 +35,7 @@ const verbs: Record<string, Verb> = {
   list: 'STATUS',
 };
 const COMMANDS = 'on, off, toggle, blink, heartbeat, pattern, status, list, watch or exit';
-const PATTERN_FLAGS = ['on', 'off', 'count', 'repeat', 'then'] as const;
+const PATTERN_FLAGS = ['on', 'off', 'count', 'repeat', 'then', 'label'] as const;
 
 function usage(message: string): ClientError {
   return new ClientError(ClientExit.usage, `${message} (see ledctl --help)`);

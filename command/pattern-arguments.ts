@@ -4,6 +4,8 @@
 // (as the kernel's pattern trigger takes them).
 import {
   FOREVER,
+  LABEL_PATTERN,
+  LABEL_RULE,
   MAX_REPEAT,
   type PatternSpec,
   blinkSpec,
@@ -46,7 +48,7 @@ function parseThen(text: string | undefined): boolean {
   return lower === 'on';
 }
 
-/** "1 200 0 800" (or "1:200,0:800"): level/duration pairs. */
+/** "1 200 0 800" (or "1:200,0:800"): level/duration pairs; a level is 0 or 1, or one 0/1 per LED ("100 500"). */
 function parseSteps(spec: string): PatternSpec['steps'] {
   const words = spec
     .trim()
@@ -58,10 +60,15 @@ function parseSteps(spec: string): PatternSpec['steps'] {
   const steps: PatternSpec['steps'] = [];
   for (let index = 0; index < words.length; index += 2) {
     const level = words[index]!;
-    if (level !== '0' && level !== '1') {
-      throw new PatternUsageError(`pattern: level "${level}" (step ${index / 2 + 1}) is not 0 or 1`);
+    if (!/^[01]{1,32}$/.test(level)) {
+      throw new PatternUsageError(
+        `pattern: level "${level}" (step ${index / 2 + 1}) is not 0 or 1, nor one 0/1 for each LED (e.g. 100)`,
+      );
     }
-    steps.push({ on: level === '1', ms: parseDuration(`pattern step ${index / 2 + 1}`, words[index + 1]!, 'ms') });
+    steps.push({
+      levels: [...level].map((digit) => digit === '1'),
+      ms: parseDuration(`pattern step ${index / 2 + 1}`, words[index + 1]!, 'ms'),
+    });
   }
   return steps;
 }
@@ -72,6 +79,7 @@ export interface PatternFlags {
   count?: string;
   repeat?: string;
   then?: string;
+  label?: string;
 }
 
 /** The pattern a blink, heartbeat or pattern command asks for; PatternUsageError for a bad value. */
@@ -83,23 +91,27 @@ export function patternRequest(command: PatternCommand, words: readonly string[]
   const then = parseThen(flags.then);
   let spec: PatternSpec;
   if (command === 'blink') {
-    only(['on', 'off', 'count', 'then']);
+    only(['on', 'off', 'count', 'then', 'label']);
     if (words.length > 0) throw new PatternUsageError(`blink takes options, not "${words.join(' ')}"`);
     const onMs = flags.on === undefined ? 500 : parseDuration('--on', flags.on, 's');
     const offMs = flags.off === undefined ? 500 : parseDuration('--off', flags.off, 's');
     const count = flags.count === undefined ? 0 : parseCount('--count', flags.count, 1);
     spec = blinkSpec(onMs, offMs, count, then);
   } else if (command === 'heartbeat') {
-    only(['then']);
+    only(['then', 'label']);
     if (words.length > 0) throw new PatternUsageError(`heartbeat takes no arguments, not "${words.join(' ')}"`);
     spec = heartbeatSpec(then);
   } else {
-    only(['repeat', 'then']);
+    only(['repeat', 'then', 'label']);
     if (words.length === 0)
       throw new PatternUsageError('pattern needs a SPEC: LEVEL DURATION pairs, e.g. "1 200 0 800"');
     const repeat = flags.repeat === undefined ? FOREVER : parseCount('--repeat', flags.repeat, FOREVER);
     if (repeat === 0) throw new PatternUsageError('--repeat: "0" plays nothing; give -1 (forever) or 1 and up');
     spec = { name: 'pattern', steps: parseSteps(words.join(' ')), repeat, then };
+  }
+  if (flags.label !== undefined) {
+    if (!LABEL_PATTERN.test(flags.label)) throw new PatternUsageError(`--label: "${flags.label}" is not ${LABEL_RULE}`);
+    spec.label = flags.label;
   }
   const problem = patternProblem(spec);
   if (problem) throw new PatternUsageError(`${command}: ${problem}`);

@@ -30,7 +30,10 @@ function describeLed(led: LedReport): string {
   const { pattern } = led;
   if (!pattern) return led.state;
   const cycles = pattern.cyclesLeft === null ? 'forever' : `${pattern.cyclesLeft} cycles left, then ${pattern.then}`;
-  return `${led.state}, playing ${pattern.kind} (${cycles})`;
+  // A label that only repeats the kind (ledd-mqtt's "heartbeat") says nothing more.
+  if (pattern.label === undefined || pattern.label === pattern.kind)
+    return `${led.state}, playing ${pattern.kind} (${cycles})`;
+  return `${led.state}, playing "${pattern.label}" (${pattern.kind}, ${cycles})`;
 }
 
 /** ledd's watchers= field ("ledd-mqtt:812,ledctl:901,+3"): who is subscribed to the LED's changes. */

@@ -17,7 +17,9 @@ Commands:
   pattern SPEC [--repeat N] [--then on|off]
             SPEC is LEVEL DURATION pairs, as the kernel's pattern trigger
             takes them: "1 200 0 800" is on 200 ms, off 800 ms; --repeat N
-            cycles (default -1: forever), then --then (default off)
+            cycles (default -1: forever), then --then (default off). With
+            --led a,b,c a LEVEL may give each LED its own, in that order:
+            "100 1s 010 1s 001 1s" lights them one after the other
   status    the LEDs' states (every LED unless --led), the patterns playing,
             the watchers, the queue's IPC_STAT data
   list      every LED: its name, its line and its state, one line each
@@ -26,6 +28,8 @@ Commands:
             comes back
   exit      stop ledd (LED off, line released, queue removed)
 
+  blink, heartbeat and pattern take --label NAME: a name ledd keeps with the
+  pattern and shows in status and watch ("fast blink").
   on, off, toggle and a new pattern each replace the pattern playing on the
   LEDs they name; a pattern on several LEDs plays on them together, and the
   ones a later command does not name play on.

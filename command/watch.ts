@@ -8,7 +8,9 @@ function describeLed(led: LedReport, named: boolean): string {
   const head = named ? `LED ${led.name} ${led.state}` : `LED ${led.state}`;
   if (!pattern) return head;
   const cycles = pattern.cyclesLeft === null ? 'forever' : `${pattern.cyclesLeft} cycles left`;
-  return `${head}, ${pattern.kind} playing (${cycles}, then ${pattern.then})`;
+  const labelled = pattern.label !== undefined && pattern.label !== pattern.kind;
+  const what = labelled ? `"${pattern.label}" (${pattern.kind})` : pattern.kind;
+  return `${head}, ${what} playing (${cycles}, then ${pattern.then})`;
 }
 
 function describeState(snapshot: LedSnapshot): string {

@@ -7,7 +7,7 @@
 // flight. A pattern's edges are not saved, only its start and its end.
 import type { LedLines } from './gpio/line.js';
 import type { LedReport } from '../protocol/leds.js';
-import type { PatternSpec } from '../protocol/pattern.js';
+import { type PatternSpec, widthOf } from '../protocol/pattern.js';
 import type { LedState } from '../protocol/reply.js';
 import { type EdgeRecord, type PatternProgress, PatternPlayer } from './pattern-player.js';
 import type { StateFile, StoredLed, StoredPattern, StoredState } from './state-file.js';
@@ -19,15 +19,39 @@ export interface BoardHooks {
   onEdge?(edge: EdgeRecord, leds: readonly number[]): void;
 }
 
-/** A pattern playing on some LEDs. */
+/**
+ * A pattern playing on some LEDs: every step sets them all, to one level for
+ * all or (columns) each to its own.
+ */
 class Show {
   readonly members: Set<number>;
+  /** The LED of each of a step's levels, null once it left; null for a pattern of one level for all. */
+  readonly columns: (number | null)[] | null;
   readonly player: PatternPlayer;
   stored: StoredPattern | undefined;
 
-  constructor(members: Iterable<number>, player: PatternPlayer) {
-    this.members = new Set(members);
+  constructor(leds: readonly (number | null)[], wide: boolean, player: PatternPlayer) {
+    this.members = new Set(leds.filter((led): led is number => led !== null));
+    this.columns = wide ? [...leds] : null;
     this.player = player;
+  }
+
+  /** Each member's level for a step's `levels`. */
+  levels(levels: readonly boolean[]): Map<number, boolean> {
+    if (!this.columns) return new Map([...this.members].map((led) => [led, levels[0]!]));
+    const set = new Map<number, boolean>();
+    this.columns.forEach((led, column) => {
+      if (led !== null) set.set(led, levels[column]!);
+    });
+    return set;
+  }
+
+  leave(led: number, names: readonly string[]): void {
+    this.members.delete(led);
+    if (!this.columns) return;
+    const column = this.columns.indexOf(led);
+    if (column !== -1) this.columns[column] = null;
+    if (this.stored) this.stored.columns = this.columns.map((member) => (member === null ? null : names[member]!));
   }
 }
 
@@ -85,7 +109,12 @@ export class Board {
       name: this.names[led]!,
       state: this.state(led),
       pattern: progress
-        ? { kind: progress.spec.name, cyclesLeft: progress.cyclesLeft, then: progress.spec.then ? 'on' : 'off' }
+        ? {
+            kind: progress.spec.name,
+            cyclesLeft: progress.cyclesLeft,
+            then: progress.spec.then ? 'on' : 'off',
+            ...(progress.spec.label !== undefined && { label: progress.spec.label }),
+          }
         : null,
     };
   }
@@ -103,30 +132,43 @@ export class Board {
 
   /**
    * Plays `spec` on `leds` together, replacing whatever they did, and records
-   * it; resumed from `startedAt` after a restart. False when a finite pattern
-   * resumed after its end: the LEDs are then put to its `then` level instead.
-   * A failure to set the first level throws (GpioError) and changes nothing.
+   * it; resumed from `startedAt` after a restart. A pattern whose steps give
+   * several levels gives the LEDs in `leds` one each, in order (null: a level
+   * for an LED no longer in it); one of one level sets them all alike. False
+   * when a finite pattern resumed after its end: the LEDs are then put to its
+   * `then` level instead. A failure to set the first level throws (GpioError)
+   * and changes nothing.
    */
-  play(leds: readonly number[], spec: PatternSpec, startedAt?: number): boolean {
+  play(leds: readonly (number | null)[], spec: PatternSpec, startedAt?: number): boolean {
+    const wide = widthOf(spec) > 1;
+    if (wide && leds.length !== widthOf(spec))
+      throw new RangeError(`a pattern of ${widthOf(spec)} levels a step played on ${leds.length} LEDs`);
     const show: Show = new Show(
       leds,
+      wide,
       new PatternPlayer({
-        set: (on) => this.lines.set(new Map([...show.members].map((led) => [led, on]))),
+        set: (levels) => this.lines.set(show.levels(levels)),
         onEnd: (ended) => this.#ended(show, ended),
         onFailure: (failed, error) => this.#failed(show, failed, error),
         ...(this.#hooks.onEdge && { onEdge: (edge) => this.#hooks.onEdge!(edge, [...show.members]) }),
       }),
     );
+    const members = [...show.members];
+    if (members.length === 0) throw new RangeError('a pattern for no LED');
     if (!show.player.start(spec, startedAt)) {
       this.command(
-        leds,
-        leds.map(() => spec.then),
+        members,
+        members.map(() => spec.then),
       );
       return false;
     }
-    this.#leave(leds);
-    show.stored = { spec, startedAt: show.player.progress()!.startedAt };
-    for (const led of leds) {
+    this.#leave(members);
+    show.stored = {
+      spec,
+      startedAt: show.player.progress()!.startedAt,
+      ...(show.columns && { columns: show.columns.map((led) => (led === null ? null : this.names[led]!)) }),
+    };
+    for (const led of members) {
       this.#shows[led] = show;
       this.#commanded[led] = spec.then;
     }
@@ -145,7 +187,7 @@ export class Board {
     for (const led of leds) {
       const show = this.#shows[led];
       if (!show) continue;
-      show.members.delete(led);
+      show.leave(led, this.names);
       this.#shows[led] = undefined;
       if (show.members.size === 0) show.player.stop();
     }

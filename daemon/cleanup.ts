@@ -78,7 +78,8 @@ export async function cleanup(config: Config, log: Logger, env: NodeJS.ProcessEn
     );
     lines.release();
     const where = config.leds.map((_, led) => lines.location(led)).join(', ');
-    log.info({ ...context, led: on ? 'ON' : 'OFF', lines: where }, `every LED driven to its exit state (${where})`);
+    const what = config.leds.length === 1 ? 'LED driven to its exit state' : 'every LED driven to its exit state';
+    log.info({ ...context, led: on ? 'ON' : 'OFF', line: where }, what);
   } catch (error) {
     const known = error instanceof GpioError;
     log.error(

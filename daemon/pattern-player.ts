@@ -1,14 +1,17 @@
-// Plays a pattern on the line with the daemon's own timers. Every edge is
+// Plays a pattern on the lines with the daemon's own timers. Every edge is
 // scheduled from the pattern's start time (its absolute schedule), never from
 // the previous timer, so lateness does not add up: an hour of 2 Hz blinking
 // ends on its 7200th edge's time, give or take one timer's lateness. One
 // timer per step, and nothing else runs between edges.
-import { FOREVER, type PatternSpec } from '../protocol/pattern.js';
+import { FOREVER, levelText, type PatternSpec } from '../protocol/pattern.js';
 
 export interface EdgeRecord {
   /** Steps played since the start, counting from 1 (the first step's level is set at the start). */
   step: number;
+  /** The step's (first) level. */
   on: boolean;
+  /** Each LED's level ("100") when the step gives several. */
+  levels?: string;
   /** When the step was due and when it was set, as epoch milliseconds (fractional). */
   dueMs: number;
   atMs: number;
@@ -23,8 +26,8 @@ export interface PatternProgress {
 }
 
 export interface PlayerHooks {
-  /** Drives the line; a throw ends the pattern (reported through onFailure). */
-  set(on: boolean): void;
+  /** Drives the lines to a step's levels; a throw ends the pattern (reported through onFailure). */
+  set(levels: readonly boolean[]): void;
   /** A finite pattern played its last step: the line is to go to `then`. */
   onEnd(spec: PatternSpec): void;
   onFailure(spec: PatternSpec, error: unknown): void;
@@ -148,16 +151,23 @@ export class PatternPlayer {
       this.#hooks.onEnd(spec);
       return;
     }
-    const on = spec.steps[step % steps]!.on;
+    const { levels } = spec.steps[step % steps]!;
+    const on = levels[0]!;
     try {
-      this.#hooks.set(on);
+      this.#hooks.set(levels);
     } catch (error) {
       this.stop();
       if (starting) throw error;
       this.#hooks.onFailure(spec, error);
       return;
     }
-    this.#hooks.onEdge?.({ step: step + 1, on, dueMs: this.#dueOf(step), atMs: now });
+    this.#hooks.onEdge?.({
+      step: step + 1,
+      on,
+      ...(levels.length > 1 && { levels: levelText(levels) }),
+      dueMs: this.#dueOf(step),
+      atMs: now,
+    });
     this.#next = step + 1;
     this.#arm(this.#dueOf(this.#next) - epochNow());
   }

@@ -6,7 +6,7 @@ import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
 import { isReplyType } from '../protocol/constants.js';
 import { formatLedReports, type LedSelector, patternFields } from '../protocol/leds.js';
-import { describePattern } from '../protocol/pattern.js';
+import { describePattern, type PatternSpec, widthOf } from '../protocol/pattern.js';
 import { formatError, formatOk } from '../protocol/reply.js';
 import { type Rejection, type Request, parseRequest } from '../protocol/request.js';
 import { type ChangeCause, MAX_WATCHERS, WATCH_TTL_MS } from '../protocol/watch.js';
@@ -98,6 +98,12 @@ export class RequestHandler {
       this.#reply(request, formatError(request.id, 'NO_LED', leds));
       return;
     }
+    const mismatch = request.pattern && this.#widthProblem(request.pattern, leds);
+    if (mismatch) {
+      this.stats.rejected++;
+      this.#reply(request, formatError(request.id, 'BAD_OPTION', mismatch));
+      return;
+    }
     // A subscription is not a command: renewals every few seconds would swamp the count.
     if (request.verb === 'WATCH' || request.verb === 'UNWATCH') {
       this.#watch(request, leds);
@@ -119,6 +125,17 @@ export class RequestHandler {
         this.#reply(request, this.#ok(request, leds, this.#statusFields(leds, this.#lists(request))));
         break;
     }
+  }
+
+  /** What is wrong with playing `spec` on `leds`: steps of several levels need one LED named for each. */
+  #widthProblem(spec: PatternSpec, leds: readonly number[]): string | undefined {
+    const width = widthOf(spec);
+    if (width === 1 || width === leds.length) return undefined;
+    const named = leds.map((led) => this.#board.names[led]).join(', ');
+    return (
+      `each step gives ${width} levels, one for each LED named, but the pattern is for ${leds.length} ` +
+      `(${named}): name ${width} LEDs in led=, or give one level a step for all of them`
+    );
   }
 
   /** The LEDs' indices, or what is wrong with the selector. */

@@ -13,7 +13,7 @@ import type { Logger } from './log/logger.js';
 import { ownQueue, QueueOwnershipError } from './queue-owner.js';
 import { createServiceNotifier } from './service-notifier.js';
 import { DaemonExit } from './exit-codes.js';
-import { StateFile, StateFileError, type StoredPattern, type StoredState } from './state-file.js';
+import { firstLevel, StateFile, StateFileError, type StoredPattern, type StoredState } from './state-file.js';
 import { describePattern } from '../protocol/pattern.js';
 
 /** How the lines are opened: the backend's, or a test's. */
@@ -49,13 +49,23 @@ function startState(config: Config, stateFile: StateFile | null, log: Logger): S
   return new Map(names.map((name) => [name, state.get(name) ?? { on: false }]));
 }
 
-/** The saved patterns, each once with the LEDs that play it. */
-function savedPatterns(state: StoredState, names: readonly string[]): Map<StoredPattern, number[]> {
-  const patterns = new Map<StoredPattern, number[]>();
+/**
+ * The saved patterns, each once with the LEDs that play it: for one that gives
+ * each LED its own level, the LED of each level (null: no longer configured).
+ */
+function savedPatterns(state: StoredState, names: readonly string[]): Map<StoredPattern, (number | null)[]> {
+  const patterns = new Map<StoredPattern, (number | null)[]>();
   names.forEach((name, led) => {
     const pattern = state.get(name)?.pattern;
-    if (pattern) patterns.set(pattern, [...(patterns.get(pattern) ?? []), led]);
+    if (pattern && !pattern.columns) patterns.set(pattern, [...(patterns.get(pattern) ?? []), led]);
+    if (pattern?.columns)
+      patterns.set(
+        pattern,
+        pattern.columns.map((column) => (column === null || !names.includes(column) ? null : names.indexOf(column))),
+      );
   });
+  // A pattern none of whose LEDs is configured any more plays for nobody.
+  for (const [pattern, leds] of patterns) if (leds.every((led) => led === null)) patterns.delete(pattern);
   return patterns;
 }
 
@@ -67,7 +77,7 @@ export async function startDaemon(config: Config, log: Logger, openLines: LinesO
   const restored = startState(config, stateFile, log);
   const initial = (led: number): boolean => {
     const stored = restored.get(names[led]!)!;
-    return stored.pattern ? stored.pattern.spec.steps[0]!.on : stored.on;
+    return stored.pattern ? firstLevel(stored.pattern, names[led]!) : stored.on;
   };
   const { queue, adopted } = ownQueue({ key: config.key, mode: config.mode, gid: config.gid });
   log.info(
@@ -114,7 +124,10 @@ export async function startDaemon(config: Config, log: Logger, openLines: LinesO
       // A line that fails on a resumed pattern's first level throws here, like one that cannot be opened.
       const resumed = board.play(leds, pattern.spec, pattern.startedAt);
       const what = describePattern(pattern.spec);
-      const on = leds.map((led) => names[led]).join(', ');
+      const on = leds
+        .filter((led): led is number => led !== null)
+        .map((led) => names[led])
+        .join(', ');
       const where = names.length === 1 ? '' : ` on ${on}`;
       log.info(
         { pattern: what, leds: on, resumed },

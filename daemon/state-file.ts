@@ -24,12 +24,24 @@ import { promisify } from 'node:util';
 const fsyncAsync = promisify(fsync);
 import path from 'node:path';
 
-import { type PatternName, PATTERN_NAMES, type PatternSpec, patternProblem } from '../protocol/pattern.js';
+import {
+  levelText,
+  type PatternName,
+  PATTERN_NAMES,
+  type PatternSpec,
+  patternProblem,
+  widthOf,
+} from '../protocol/pattern.js';
 
 export interface StoredPattern {
   spec: PatternSpec;
   /** Epoch milliseconds: a restart resumes the pattern where its schedule is by then. */
   startedAt: number;
+  /**
+   * For a pattern that gives each LED its own level: the LED of each level,
+   * by name, in order; null for one that has left the pattern since.
+   */
+  columns?: (string | null)[];
 }
 
 /** One LED's saved state. */
@@ -62,17 +74,24 @@ const RECORD_BYTES = 4096;
 
 interface PatternRecord {
   name: string;
-  steps: [number, number][];
+  /** [level, ms]: level 0 or 1, or "101" for a step that gives each LED its own. */
+  steps: [number | string, number][];
   repeat: number;
   startedAt: number;
+  label?: string;
+  columns?: (string | null)[];
 }
 
 function patternRecord(pattern: StoredPattern): PatternRecord {
+  const { spec } = pattern;
+  const wide = widthOf(spec) > 1;
   return {
-    name: pattern.spec.name,
-    steps: pattern.spec.steps.map((step) => [step.on ? 1 : 0, step.ms]),
-    repeat: pattern.spec.repeat,
+    name: spec.name,
+    steps: spec.steps.map((step) => [wide ? levelText(step.levels) : step.levels[0] ? 1 : 0, step.ms]),
+    repeat: spec.repeat,
     startedAt: pattern.startedAt,
+    ...(spec.label !== undefined && { label: spec.label }),
+    ...(pattern.columns && { columns: pattern.columns }),
   };
 }
 
@@ -105,19 +124,27 @@ function severalLeds(state: StoredState): object {
 /** The pattern of a parsed record, or undefined when it is not valid. */
 function storedPattern(raw: unknown, then: boolean): StoredPattern | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const { name, steps, repeat, startedAt } = raw as Record<string, unknown>;
+  const { name, steps, repeat, startedAt, label, columns } = raw as Record<string, unknown>;
   if (!Array.isArray(steps) || typeof repeat !== 'number' || typeof startedAt !== 'number') return undefined;
   if (!(PATTERN_NAMES as readonly unknown[]).includes(name)) return undefined;
+  if (label !== undefined && typeof label !== 'string') return undefined;
   const spec: PatternSpec = {
     name: name as PatternName,
     steps: steps.map((step: unknown) => {
       const [level, ms] = Array.isArray(step) ? (step as unknown[]) : [];
-      return { on: level === 1, ms: typeof ms === 'number' ? ms : NaN };
+      const levels =
+        typeof level === 'string' && /^[01]+$/.test(level) ? [...level].map((digit) => digit === '1') : [level === 1];
+      return { levels, ms: typeof ms === 'number' ? ms : NaN };
     }),
     repeat,
     then,
+    ...(label !== undefined && { label }),
   };
-  return patternProblem(spec) === undefined && Number.isFinite(startedAt) ? { spec, startedAt } : undefined;
+  if (patternProblem(spec) !== undefined || !Number.isFinite(startedAt)) return undefined;
+  if (widthOf(spec) === 1) return { spec, startedAt };
+  const named = Array.isArray(columns) && columns.length === widthOf(spec);
+  if (!named || !columns.every((column) => column === null || typeof column === 'string')) return undefined;
+  return { spec, startedAt, columns: columns as (string | null)[] };
 }
 
 const isLevel = (value: unknown): value is 'on' | 'off' => value === 'on' || value === 'off';
@@ -151,6 +178,9 @@ function parseRecord(parsed: unknown, firstLed: string): { state: StoredState; p
       invalid++;
       continue;
     }
+    // A level for an LED that is not in the file any more plays for nobody.
+    if (restored.columns)
+      restored.columns = restored.columns.map((column) => (column !== null && state.has(column) ? column : null));
     for (const name of names) state.set(name as string, { on: restored.spec.then, pattern: restored });
   }
   return invalid > 0 ? { state, problem: `${invalid} of its patterns are not valid; ignored` } : { state };
@@ -252,4 +282,11 @@ export class StateFile {
     if (this.#descriptor !== undefined) closeSync(this.#descriptor);
     this.#descriptor = undefined;
   }
+}
+
+/** The level `led` starts at when it resumes `pattern`: its own of the first step's levels. */
+export function firstLevel(pattern: StoredPattern, led: string): boolean {
+  const levels = pattern.spec.steps[0]!.levels;
+  const column = pattern.columns ? pattern.columns.indexOf(led) : 0;
+  return levels[column === -1 ? 0 : column]!;
 }

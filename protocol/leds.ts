@@ -7,11 +7,14 @@
 // On the wire:
 //   led=NAME | led=NAME,NAME,... | led=*          after the verb, once
 //   leds=ENTRY,ENTRY,...                         in a reply, one entry per LED concerned
-//   ENTRY = NAME:ON|OFF[:KIND:CYCLES:THEN]       KIND blink|heartbeat|pattern while one plays,
-//                                                CYCLES left or "forever", THEN on|off
+//   ENTRY = NAME:ON|OFF[:KIND:CYCLES:THEN[:LABEL]]
+//                                                KIND blink|heartbeat|pattern while one plays,
+//                                                CYCLES left or "forever", THEN on|off, LABEL
+//                                                the name a client gave it (a space written +)
 // The reply's head state (`<id> OK ON ...`) and its pattern=, cycles=, then=
-// fields are the first LED's of those concerned, as before there were several.
-import { type PatternName, PATTERN_NAMES } from './pattern.js';
+// (and label=) fields are the first LED's of those concerned, as before there
+// were several.
+import { formatLabel, LABEL_PATTERN, parseLabel, type PatternName, PATTERN_NAMES } from './pattern.js';
 import type { LedState, Reply } from './reply.js';
 
 export const MAX_LEDS = 32;
@@ -49,6 +52,8 @@ export interface PatternReport {
   /** null: forever. */
   cyclesLeft: number | null;
   then: 'on' | 'off';
+  /** The name the client that started it gave it. */
+  label?: string;
 }
 
 /** One LED as replies, notices, `ledctl status --json` and `ledctl watch --json` describe it. */
@@ -60,7 +65,8 @@ export interface LedReport {
 
 function formatEntry(report: LedReport): string {
   const { pattern } = report;
-  const tail = pattern ? `:${pattern.kind}:${pattern.cyclesLeft ?? 'forever'}:${pattern.then}` : '';
+  const label = pattern?.label === undefined ? '' : `:${formatLabel(pattern.label)}`;
+  const tail = pattern ? `:${pattern.kind}:${pattern.cyclesLeft ?? 'forever'}:${pattern.then}${label}` : '';
   return `${report.name}:${report.state}${tail}`;
 }
 
@@ -73,7 +79,7 @@ export function formatLedReports(reports: readonly LedReport[]): string {
 export function parseLedReports(text: string): LedReport[] | null {
   const reports: LedReport[] = [];
   for (const entry of text.split(',')) {
-    const [name = '', state, kind, cycles, then, extra] = entry.split(':');
+    const [name = '', state, kind, cycles, then, labelText, extra] = entry.split(':');
     if (!LED_NAME_PATTERN.test(name) || (state !== 'ON' && state !== 'OFF') || extra !== undefined) return null;
     if (kind === undefined) {
       reports.push({ name, state, pattern: null });
@@ -82,7 +88,13 @@ export function parseLedReports(text: string): LedReport[] | null {
     const known = (PATTERN_NAMES as readonly string[]).includes(kind);
     const cyclesLeft = cycles === 'forever' ? null : /^\d{1,7}$/.test(cycles ?? '') ? Number(cycles) : NaN;
     if (!known || Number.isNaN(cyclesLeft) || (then !== 'on' && then !== 'off')) return null;
-    reports.push({ name, state, pattern: { kind: kind as PatternName, cyclesLeft, then } });
+    const label = labelText === undefined ? undefined : parseLabel(labelText);
+    if (label !== undefined && !LABEL_PATTERN.test(label)) return null;
+    reports.push({
+      name,
+      state,
+      pattern: { kind: kind as PatternName, cyclesLeft, then, ...(label !== undefined && { label }) },
+    });
   }
   return reports;
 }
@@ -94,7 +106,7 @@ export function parseLedReports(text: string): LedReport[] | null {
 export function ledReportsOf(reply: Extract<Reply, { ok: true }>): LedReport[] {
   const listed = reply.fields.leds === undefined ? null : parseLedReports(reply.fields.leds);
   if (listed) return listed;
-  const { pattern, cycles, then } = reply.fields;
+  const { pattern, cycles, then, label } = reply.fields;
   const known = pattern !== undefined && (PATTERN_NAMES as readonly string[]).includes(pattern);
   return [
     {
@@ -105,6 +117,7 @@ export function ledReportsOf(reply: Extract<Reply, { ok: true }>): LedReport[] {
             kind: pattern as PatternName,
             cyclesLeft: cycles === 'forever' || cycles === undefined ? null : Number(cycles),
             then: then === 'on' ? 'on' : 'off',
+            ...(label !== undefined && { label: parseLabel(label) }),
           }
         : null,
     },
@@ -119,6 +132,7 @@ export function patternFields(report: LedReport): Record<string, string> {
     pattern: pattern.kind,
     cycles: pattern.cyclesLeft === null ? 'forever' : String(pattern.cyclesLeft),
     then: pattern.then,
+    ...(pattern.label !== undefined && { label: formatLabel(pattern.label) }),
   };
 }
 
@@ -131,6 +145,7 @@ export function ledJson(report: LedReport, line?: string): Record<string, unknow
       name: report.pattern.kind,
       cyclesLeft: report.pattern.cyclesLeft,
       then: report.pattern.then,
+      ...(report.pattern.label !== undefined && { label: report.pattern.label }),
     },
     ...(line !== undefined && { line }),
   };

@@ -41,11 +41,11 @@ test("ON, OFF and effects on the command topic drive the LED; ledctl, the chapte
   await state(from, 'ON', 'heartbeat');
   assert.match(await ledStatus(ledd.key), /^LED is (ON|OFF), playing heartbeat/);
 
-  // ledd names only the kind of pattern (blink): the effect keeps the name it was asked by.
+  // The bridge labels the pattern with the effect's name, which ledd keeps and shows to every client.
   from = ha.messages.length;
   await ha.publish('ledd/cmd/set', '{"state":"ON","effect":"fast blink"}');
   await state(from, 'ON', 'fast blink');
-  assert.match(await ledStatus(ledd.key), /^LED is (ON|OFF), playing blink/);
+  assert.match(await ledStatus(ledd.key), /^LED is (ON|OFF), playing "fast blink" \(blink, forever\)/);
 
   from = ha.messages.length;
   await ha.publish('ledd/cmd/set', '{"state":"OFF"}');
@@ -113,4 +113,29 @@ test('bad commands are refused in one log line each, the state republished uncha
   const from = ha.messages.length;
   await ha.publish('ledd/bad/set', '{"state":"OFF"}');
   await ha.waitFor('ledd/bad/state', (payload) => stateOf(payload).state === 'OFF', from);
+});
+
+test('the effect survives a restart of the bridge: ledd keeps its name and a new bridge publishes it', async (t) => {
+  const broker = await startBroker(t);
+  const ledd = await startLedd(t);
+  const first = startBridge(t, broker.url, ledd.key, 'keep');
+  await first.ready();
+  const ha = await Recorder.connect(t, broker.url);
+  await ha.subscribe('ledd/keep/state');
+  let from = ha.messages.length;
+  await ha.publish('ledd/keep/set', '{"state":"ON","effect":"slow blink"}');
+  await ha.waitFor('ledd/keep/state', (payload) => stateOf(payload).effect === 'slow blink', from);
+  first.child.process.kill('SIGTERM');
+  await first.child.exited;
+
+  // Its state topic cleared, a new bridge learns what plays from ledd alone.
+  await ha.publish('ledd/keep/state', '', true);
+  from = ha.messages.length;
+  const second = startBridge(t, broker.url, ledd.key, 'keep');
+  await second.ready();
+  await ha.waitFor(
+    'ledd/keep/state',
+    (payload) => payload !== '' && stateOf(payload).state === 'ON' && stateOf(payload).effect === 'slow blink',
+    from,
+  );
 });

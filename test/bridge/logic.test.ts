@@ -65,6 +65,11 @@ test('effects: the name published for what ledd plays', () => {
   assert.equal(effectFor('blink', 'fast blink'), 'fast blink');
   assert.equal(effectFor('blink', 'heartbeat'), 'blink', 'another kind of pattern than the one asked for');
   assert.equal(effectFor('pattern', undefined), 'pattern');
+  // ledd keeps the label the bridge gave the effect's pattern: after a restart of either, the name is still there.
+  assert.equal(effectFor('blink', undefined, 'fast blink'), 'fast blink');
+  assert.equal(effectFor('blink', 'blink', 'slow blink'), 'slow blink');
+  assert.equal(effectFor('pattern', undefined, 'not an effect'), 'pattern');
+  assert.equal(effectFor(undefined, undefined, 'fast blink'), null);
   for (const name of ['blink', 'fast blink', 'heartbeat']) assert.ok(EFFECT_NAMES.includes(name));
 });
 

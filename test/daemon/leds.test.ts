@@ -8,8 +8,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { LEDD, ledctl, queueExists, type RunningLedd, simLeddArgs, startLedd, tempDir } from './harness.js';
-import { runChild, spawnChild } from '../helpers/process.js';
+import { LEDCTL, ledctl, queueExists, type RunningLedd, simLeddArgs, startLedd, tempDir } from './harness.js';
+import { runChild, runOk, spawnChild } from '../helpers/process.js';
+import { fromRoot } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
+import { buildChapterClient } from './chapter-client.js';
 import { unusedKey } from '../helpers/queues.js';
 
 const THREE = ['--led', 'red=GPIO17', '--led', 'amber=GPIO27,active-low', '--led', 'green=gpiochip1:22'];
@@ -17,8 +20,13 @@ const THREE = ['--led', 'red=GPIO17', '--led', 'amber=GPIO27,active-low', '--led
 interface LedJson {
   name: string;
   led: 'on' | 'off';
-  pattern: { name: string; cyclesLeft: number | null; then: string } | null;
+  pattern: { name: string; cyclesLeft: number | null; then: string; label?: string } | null;
   line?: string;
+}
+
+/** `ledctl watch --json --led NAMES`, ended with the test. */
+function watchLeds(t: Parameters<typeof spawnChild>[0], key: number, names: string) {
+  return spawnChild(t, process.execPath, [LEDCTL, '--key', String(key), 'watch', '--json', '--led', names]);
 }
 
 async function ok(ledd: RunningLedd, args: string[]): Promise<string> {
@@ -56,10 +64,13 @@ test('patterns on some LEDs: they play together; a command for one takes it out,
   assert.deepEqual(await leds(ledd), { red: 'blink', amber: 'blink', green: 'off' });
   await ok(ledd, ['heartbeat', '--led', 'green']);
   assert.deepEqual(await leds(ledd), { red: 'blink', amber: 'blink', green: 'heartbeat' });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  // Each step of the blink set both LEDs at once: the step records name both.
-  const steps = ledd.records().filter((record) => record.msg === 'pattern step' && record.leds === 'red,amber');
-  assert.ok(steps.length >= 4, `the blink stepped red and amber together: ${steps.length} steps`);
+  // Each step of the blink sets both LEDs at once: its step records name both.
+  const stepsSince = (since: number) =>
+    ledd.records().filter((record) => record.msg === 'pattern step' && (record.atMs as number) >= since);
+  await waitFor(
+    'four steps of the blink on red and amber together',
+    () => stepsSince(0).filter((record) => record.leds === 'red,amber').length >= 4,
+  );
 
   await ok(ledd, ['off', '--led', 'red']);
   const after = JSON.parse(await ok(ledd, ['status', '--json'])) as { leds: LedJson[] };
@@ -69,13 +80,11 @@ test('patterns on some LEDs: they play together; a command for one takes it out,
   assert.equal(byName.amber!.pattern?.name, 'blink', 'amber blinks on');
   assert.equal(byName.green!.pattern?.name, 'heartbeat', 'green beats on');
   const since = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const later = ledd.records().filter((record) => record.msg === 'pattern step' && (record.atMs as number) >= since);
-  assert.ok(
-    later.some((record) => record.leds === 'amber'),
-    'the blink steps amber alone now',
+  await waitFor(
+    'four steps of the blink on amber alone',
+    () => stepsSince(since).filter((record) => record.leds === 'amber').length >= 4,
   );
-  assert.ok(!later.some((record) => String(record.leds).split(',').includes('red')), 'and never red');
+  assert.ok(!stepsSince(since).some((record) => String(record.leds).split(',').includes('red')), 'and never red');
 });
 
 test('status, list and --json describe every LED with its line; an unknown LED is refused naming the LEDs', async (t) => {
@@ -122,15 +131,7 @@ test('status, list and --json describe every LED with its line; an unknown LED i
 
 test('ledctl watch --led: each notice names the LEDs that changed, of those watched', async (t) => {
   const ledd = await startLedd(t, { args: THREE });
-  const watch = spawnChild(t, process.execPath, [
-    path.resolve(LEDD, '../../ledctl.cjs'),
-    '--key',
-    String(ledd.key),
-    'watch',
-    '--json',
-    '--led',
-    'amber,green',
-  ]);
+  const watch = watchLeds(t, ledd.key, 'amber,green');
   type Line = { event: string; cause: string | null; leds: LedJson[] };
   const subscribed = await watch.nextJson<Line>(10_000);
   assert.equal(subscribed.event, 'subscribed');
@@ -246,28 +247,141 @@ test("kill -9: every LED comes back, a pattern on some of them resumed; a one-LE
   });
 });
 
-test('a state record longer than a page (16-step patterns on 24 LEDs) is saved by rename and restored whole', async (t) => {
+test('a state record longer than a page (16-step patterns on 24 LEDs) is restored whole, and saved by rename', async (t) => {
   const stateFile = path.join(tempDir(t), 'state.json');
   const names = Array.from({ length: 24 }, (_, led) => `l${led}`);
   const env = { LEDD_LEDS: names.map((name, led) => `${name}=gpiochip0:${led}`).join(' ') };
+  // As a ledd that was playing a different 16-step pattern on each LED saved it.
+  const record = {
+    leds: Object.fromEntries(names.map((name) => [name, 'off'])),
+    patterns: names.map((name, led) => ({
+      leds: [name],
+      name: 'pattern',
+      steps: Array.from({ length: 16 }, (_, step) => [step % 2, 1000 + led * 16 + step]),
+      repeat: -1,
+      startedAt: Date.now(),
+    })),
+    at: new Date().toISOString(),
+  };
+  writeFileSync(stateFile, JSON.stringify(record));
+  assert.ok(readFileSync(stateFile).length > 4096);
   const first = await startLedd(t, { stateFile, env });
-  for (const [led, name] of names.entries()) {
-    const steps = Array.from({ length: 16 }, (_, step) => `${step % 2}:${1000 + led * 16 + step}`).join(',');
-    await ok(first, ['pattern', '--led', name, steps]);
-  }
+  assert.deepEqual(
+    Object.values(await leds(first)),
+    names.map(() => 'pattern'),
+    'every pattern resumed',
+  );
+  await ok(first, ['off', '--led', 'l0']);
   const saved = readFileSync(stateFile, 'utf8');
-  assert.ok(saved.length > 4096, `${saved.length} bytes`);
-  assert.equal((JSON.parse(saved) as { patterns: unknown[] }).patterns.length, 24);
+  assert.ok(saved.length > 4096, `${saved.length} bytes, written whole`);
+  assert.equal((JSON.parse(saved) as { patterns: unknown[] }).patterns.length, 23);
   first.child.process.kill('SIGKILL');
   await first.child.exited;
 
   const second = await startLedd(t, { key: first.key, stateFile, env });
   const restored = await leds(second);
+  assert.equal(restored.l0, 'off');
   assert.deepEqual(
-    Object.values(restored),
-    names.map(() => 'pattern'),
-    'every pattern resumed',
+    Object.values(restored).slice(1),
+    names.slice(1).map(() => 'pattern'),
   );
   await ok(second, ['off', '--led', '*']);
   assert.equal(readFileSync(stateFile, 'utf8').length, 4096, 'back to one page, written in place from then on');
+});
+
+test('a pattern with a level for each LED: a traffic-light cycle plays each LED its own; off for one leaves the others playing', async (t) => {
+  const ledd = await startLedd(t, { args: [...THREE, '--log-level', 'debug'] });
+  // red 100 ms, red+amber 100 ms, green 100 ms, amber 100 ms: the British cycle, fast.
+  const started = await ok(ledd, ['pattern', '--led', 'red,amber,green', '100 100 110 100 001 100 010 100']);
+  assert.match(started, /^LED red ON; playing: pattern 100:100,110:100,001:100,010:100, forever\n/);
+  const cycle = () =>
+    ledd.records().filter((record) => record.msg === 'pattern step' && record.leds === 'red,amber,green');
+  await waitFor('six steps of the cycle', () => cycle().length >= 6);
+  for (const step of cycle())
+    assert.equal(
+      step.levels,
+      ['100', '110', '001', '010'][((step.step as number) - 1) % 4],
+      `step ${String(step.step)}`,
+    );
+
+  await ok(ledd, ['off', '--led', 'amber']);
+  const since = Date.now();
+  const changes = (led: string) =>
+    ledd
+      .records()
+      .filter(
+        (record) =>
+          /^simulated LED \w+ is (ON|OFF)$/.test(record.msg) && (record.time as number) >= since && record.led === led,
+      );
+  await waitFor(
+    'red and green to change twice more each',
+    () => changes('red').length >= 2 && changes('green').length >= 2,
+  );
+  assert.deepEqual(changes('amber'), [], 'amber stays off');
+  assert.deepEqual(await leds(ledd), { red: 'pattern', amber: 'off', green: 'pattern' });
+
+  const wrong = await ledctl(ledd.key, ['pattern', '--led', 'red,amber', '100 100 010 100']);
+  assert.equal(wrong.code, 1);
+  assert.match(
+    wrong.stderr,
+    /each step gives 3 levels, one for each LED named, but the pattern is for 2 \(red, amber\).*\(BAD_OPTION\)/,
+  );
+  const uneven = await ledctl(ledd.key, ['pattern', '--led', 'red,amber', '10 100 1 100']);
+  assert.equal(uneven.code, 2);
+  assert.match(uneven.stderr, /step 2 gives 1 levels, step 1 2/);
+});
+
+test('labels: ledd keeps the name a client gave a pattern, in status, watch, the state file and after kill -9', async (t) => {
+  const stateFile = path.join(tempDir(t), 'state.json');
+  const first = await startLedd(t, { stateFile, args: THREE });
+  const watch = watchLeds(t, first.key, 'green');
+  await watch.nextJson(10_000);
+  assert.match(
+    await ok(first, ['blink', '--led', 'green', '--on', '100ms', '--off', '100ms', '--label', 'fast blink']),
+    /^LED green ON; playing: "fast blink" \(blink 100ms on, 100ms off, forever\)\n$/,
+  );
+  const notice = await watch.nextJson<{ leds: LedJson[] }>(10_000);
+  assert.deepEqual(notice.leds[0]!.pattern, { name: 'blink', cyclesLeft: null, then: 'off', label: 'fast blink' });
+  assert.match(
+    await ok(first, ['status', '--led', 'green']),
+    /^LED green \(simulated gpiochip1:22\) is (ON|OFF), playing "fast blink" \(blink, forever\)\n/,
+  );
+  assert.equal(
+    (JSON.parse(readFileSync(stateFile, 'utf8')) as { patterns: { label: string }[] }).patterns[0]!.label,
+    'fast blink',
+  );
+  first.child.process.kill('SIGKILL');
+  await first.child.exited;
+  const second = await startLedd(t, { key: first.key, stateFile, args: THREE });
+  const status = JSON.parse(await ok(second, ['status', '--json', '--led', 'green'])) as { leds: LedJson[] };
+  assert.equal(status.leds[0]!.pattern?.label, 'fast blink', 'the label survives a restart');
+  const bad = await ledctl(second.key, ['blink', '--label', 'no:colons']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--label: "no:colons" is not 1 to 32 letters, digits, spaces/);
+});
+
+test("with three LEDs, the chapter's C client and the README's C example, unchanged, drive the first", async (t) => {
+  const ledd = await startLedd(t, { args: THREE });
+  const chapter = await buildChapterClient(t, ledd.key);
+  await runOk(chapter, ['on']);
+  await waitFor('red on', async () => (await leds(ledd)).red === 'on');
+  assert.deepEqual(await leds(ledd), { red: 'on', amber: 'off', green: 'off' });
+
+  // The README's example, as a reader would copy it, with only the key changed.
+  const readme = readFileSync(fromRoot('README.md'), 'utf8');
+  const example = /```c\n([\s\S]*?reply_type[\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(example, "the README's C example that waits for the acknowledgement");
+  const keyed = example.replace('msgget(1234, 0)', `msgget(${ledd.key}, 0)`).replace('"ON reply=', '"OFF reply=');
+  assert.notEqual(keyed, example);
+  const directory = tempDir(t);
+  writeFileSync(path.join(directory, 'example.c'), keyed);
+  await runOk('cc', ['-Wall', '-o', path.join(directory, 'example'), path.join(directory, 'example.c')]);
+  const answer = await runOk(path.join(directory, 'example'), []);
+  // The LEDs are named, so the acknowledgement lists the one it concerns after what it always said.
+  assert.equal(answer, 'OK OFF leds=red:OFF\n');
+  assert.deepEqual(await leds(ledd), { red: 'off', amber: 'off', green: 'off' });
+
+  await runOk(chapter, ['exit']);
+  assert.equal((await ledd.child.exited).code, 0);
+  assert.equal(queueExists(ledd.key), false);
 });

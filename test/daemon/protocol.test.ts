@@ -56,7 +56,7 @@ test('rejections say what was wrong and keep the address for an error reply', ()
     [1, bytes('BLINK on=5'), 'BAD_OPTION', /on= must be a whole number of milliseconds from 10 to 3600000, not 5/],
     [1, bytes('BLINK on=fast'), 'BAD_OPTION', /on=fast is not a whole number/],
     [1, bytes('BLINK count=-1'), 'BAD_OPTION', /count=-1 must be 0 \(forever\) to 1000000/],
-    [1, bytes('BLINK repeat=3'), 'BAD_OPTION', /BLINK takes on=, off=, count=, then=, not repeat=/],
+    [1, bytes('BLINK repeat=3'), 'BAD_OPTION', /BLINK takes on=, off=, count=, then=, label=, not repeat=/],
     [1, bytes('BLINK then=maybe'), 'BAD_OPTION', /then=maybe is not on or off/],
     [1, bytes('HEARTBEAT 1:100'), 'BAD_OPTION', /unexpected "1:100" after HEARTBEAT/],
     [1, bytes('PATTERN'), 'BAD_OPTION', /PATTERN takes one list of steps/],
@@ -87,10 +87,23 @@ test('pattern requests round-trip: what ledctl sends is what ledd reads', () => 
     heartbeatSpec(),
     {
       name: 'pattern' as const,
-      steps: Array.from({ length: 16 }, (_, index) => ({ on: index % 2 === 0, ms: 3_600_000 })),
+      steps: Array.from({ length: 16 }, (_, index) => ({ levels: [index % 2 === 0], ms: 3_600_000 })),
       repeat: -1,
       then: true,
     },
+    // An 8-LED chase: a level for each LED in every step.
+    {
+      name: 'pattern' as const,
+      steps: Array.from({ length: 8 }, (_, step) => ({
+        levels: Array.from({ length: 8 }, (_, led) => led === step),
+        ms: 50,
+      })),
+      repeat: 3,
+      then: false,
+      label: 'chase',
+    },
+    { ...blinkSpec(100, 100, 0, false), label: 'fast blink' },
+    { ...heartbeatSpec(true), label: 'alive' },
   ];
   for (const spec of specs) {
     const verb = spec.name.toUpperCase() as 'BLINK' | 'HEARTBEAT' | 'PATTERN';
@@ -194,7 +207,14 @@ test('leds= in a reply: each LED with its level and pattern, read back the same;
   const reply = parseReply(bytes(text));
   assert.ok(reply?.ok);
   assert.deepEqual(ledReportsOf(reply), reports);
-  for (const bad of ['Power:ON', 'a:DIM', 'a:ON:strobe:1:on', 'a:ON:blink:x:on', 'a:ON:blink:1:on:more'])
+  for (const bad of [
+    'Power:ON',
+    'a:DIM',
+    'a:ON:strobe:1:on',
+    'a:ON:blink:x:on',
+    'a:ON:blink:1:on:more:extra',
+    'a:ON:blink:1:on:bad,label',
+  ])
     assert.equal(parseLedReports(bad), null, bad);
   const old = parseReply(bytes('q2 OK OFF pattern=pattern cycles=forever then=off pid=7'));
   assert.ok(old?.ok);

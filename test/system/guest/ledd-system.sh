@@ -256,6 +256,18 @@ after_removal() {
 	fact "$1.cleanup_journal" "$text"
 }
 
+# hold_line OFFSET: gpioset holds the line of the Pi-5-like chip (libgpiod 1.x
+# tools: --mode=signal, until killed); returns once gpioinfo names it, its pid in $holder.
+hold_line() {
+	local i
+	gpioset --mode=signal "$LEDD_GPIO_CHIP" "$1=1" &
+	holder=$!
+	for ((i = 0; i < 50; i++)); do
+		gpioinfo "$LEDD_GPIO_CHIP" | grep -Eq "^\s*line\s+$1:.*\"gpioset\"" && break
+		nap 0.1
+	done
+}
+
 # --- setup: the GPIO chips and the gpio group as Raspberry Pi OS has them ---
 
 step "setup"
@@ -295,12 +307,7 @@ lines_out=$(timeout 120 node "$LEDD_REPO/test/platforms/guest/drive-lines.mjs" l
 fact i17.rc "$?"
 fact i17.out "$lines_out"
 # The same with GPIO17 held by gpioset (libgpiod 1.x tools: --mode=signal holds it until killed).
-gpioset --mode=signal "$LEDD_GPIO_CHIP" 17=1 &
-holder=$!
-for ((i = 0; i < 50; i++)); do
-	gpioinfo "$LEDD_GPIO_CHIP" | grep -Eq '^\s*line\s+17:.*"gpioset"' && break
-	nap 0.1
-done
+hold_line 17
 lines_out=$(timeout 120 node "$LEDD_REPO/test/platforms/guest/drive-lines.mjs" libgpiod1 busy 2>&1)
 fact i17.busy_rc "$?"
 fact i17.busy_out "$lines_out"
