@@ -9,8 +9,6 @@ import { Child } from '../test/helpers/process.js';
 import { startBenchDaemon } from './daemon-process.js';
 import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js';
 
-const TICKS_PER_SECOND = 100;
-
 export interface Usage {
   cpuMs: number;
   switches: number;
@@ -20,14 +18,17 @@ export interface Usage {
 }
 
 export function usage(pid: number): Usage {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  let runtimeNs = 0;
   let switches = 0;
   for (const task of readdirSync(`/proc/${pid}/task`)) {
+    // The scheduler's own count of the time each thread ran, in ns (utime and
+    // stime are sampled at the 100 Hz tick, which misjudges a process that
+    // wakes for a few microseconds hundreds of times a second).
+    runtimeNs += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
     const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
     for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) switches += Number(match[1]);
   }
+  const cpuMs = runtimeNs / 1e6;
   const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
   return { cpuMs, switches, rssMb: Number(rss?.[1] ?? 0) / 1024, pssMb: Number(pss?.[1] ?? 0) / 1024 };

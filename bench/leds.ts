@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { LEDCTL } from '../test/daemon/harness.js';
-import { runChild } from '../test/helpers/process.js';
+import { Child, runChild } from '../test/helpers/process.js';
 import { usage } from './daemon-idle.js';
 import { type BenchDaemon, startBenchDaemon } from './daemon-process.js';
 import { type BenchOptions, type BenchResult, type Benchmark, median } from './runner.js';
@@ -77,6 +77,27 @@ async function cpuShare(many: boolean, seconds: number): Promise<number> {
   }
 }
 
+// The floor under any design that wakes once for each edge: a bare Node
+// process whose timer fires as often as the many-LED load has edges
+// (16 x 20 + 20 = 340 a second), doing nothing else.
+const WAKER = `const period = 1000 / 340; let next = performance.now() + period;
+const tick = () => { next += period; setTimeout(tick, Math.max(0, Math.floor(next - performance.now()))); };
+setTimeout(tick, period);`;
+
+async function bareWakesShare(seconds: number): Promise<number> {
+  const waker = new Child(process.execPath, ['-e', WAKER]);
+  try {
+    await sleep(1000);
+    const before = usage(waker.pid);
+    await sleep(seconds * 1000);
+    const after = usage(waker.pid);
+    return ((after.cpuMs - before.cpuMs) / (seconds * 1000)) * 100;
+  } finally {
+    waker.kill('SIGKILL');
+    await waker.wait(5000).catch(() => undefined);
+  }
+}
+
 /** Private memory (Private_Clean + Private_Dirty: USS) and PSS in MB, from smaps_rollup. */
 function memory(pid: number): { ussMb: number; pssMb: number } {
   const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
@@ -126,7 +147,11 @@ export const manyLeds: Benchmark = {
   async run(options: BenchOptions): Promise<BenchResult> {
     const seconds = 10 * options.scale;
     const late = { many: await lateness(true, seconds), one: await lateness(false, seconds) };
-    const cpu = { many: await cpuShare(true, seconds), one: await cpuShare(false, seconds) };
+    const cpu = {
+      many: await cpuShare(true, seconds),
+      one: await cpuShare(false, seconds),
+      bare: await bareWakesShare(seconds),
+    };
     const mem = { many: await idleMemory(true), one: await idleMemory(false) };
     const [bareMs, ledctlMs] = await ledctlStart(20 * options.scale);
     const p99 = { many: percentile(late.many, 0.99), one: percentile(late.one, 0.99) };
@@ -148,11 +173,17 @@ export const manyLeds: Benchmark = {
         },
         { label: 'one LED at 10 Hz: CPU (% of a core)', rate: cpu.one, samples: [], unit: '% of a core' },
         {
+          label: 'bare node, a timer 340 times a second: CPU (% of a core)',
+          rate: cpu.bare,
+          samples: [],
+          unit: '% of a core (the wake-ups alone)',
+        },
+        {
           label: '16 blinks + 8-LED chase: CPU (% of a core)',
           rate: cpu.many,
           samples: [],
           unit: '% of a core',
-          against: 'one LED at 10 Hz: CPU (% of a core)',
+          against: 'bare node, a timer 340 times a second: CPU (% of a core)',
         },
         {
           label: 'idle, one LED: USS (MB)',
@@ -178,7 +209,8 @@ export const manyLeds: Benchmark = {
       ],
       notes: [
         `lateness p99 with 16 blinks and the chase ${p99.many.toFixed(3)} ms (target under 1 ms: ${p99.many < 1 ? 'met' : 'MISSED'})`,
-        `CPU ${cpu.many.toFixed(2)} % of a core (target under 2 %: ${cpu.many < 2 ? 'met' : 'MISSED'})`,
+        `CPU ${cpu.many.toFixed(2)} % of a core (target under 2 %: ${cpu.many < 2 ? 'met' : 'MISSED'}); ` +
+          `a bare timer waking as often takes ${cpu.bare.toFixed(2)} % here`,
         `private memory (USS) with 16 LEDs ${extraUss >= 0 ? '+' : ''}${extraUss.toFixed(2)} MB against one ` +
           `(target within 2 MB: ${Math.abs(extraUss) <= 2 ? 'met' : 'MISSED'})`,
         `ledctl on --led b7 adds ${addedMs.toFixed(1)} ms over node -e 0 (target under 15 ms: ${addedMs < 15 ? 'met' : 'MISSED'})`,

@@ -9,6 +9,7 @@ import type { LedLines } from './gpio/line.js';
 import type { LedReport } from '../protocol/leds.js';
 import { type PatternSpec, widthOf } from '../protocol/pattern.js';
 import type { LedState } from '../protocol/reply.js';
+import { EdgeClock } from './edge-clock.js';
 import { type EdgeRecord, type PatternProgress, PatternPlayer } from './pattern-player.js';
 import type { StateFile, StoredLed, StoredPattern, StoredState } from './state-file.js';
 
@@ -36,17 +37,26 @@ class Show {
     this.player = player;
   }
 
+  /** Each step's levels by LED, made once (a step's `levels` is the same array every cycle). */
+  readonly #byStep = new Map<readonly boolean[], ReadonlyMap<number, boolean>>();
+
   /** Each member's level for a step's `levels`. */
-  levels(levels: readonly boolean[]): Map<number, boolean> {
-    if (!this.columns) return new Map([...this.members].map((led) => [led, levels[0]!]));
-    const set = new Map<number, boolean>();
-    this.columns.forEach((led, column) => {
-      if (led !== null) set.set(led, levels[column]!);
-    });
+  levels(levels: readonly boolean[]): ReadonlyMap<number, boolean> {
+    let set = this.#byStep.get(levels);
+    if (set) return set;
+    const made = new Map<number, boolean>();
+    if (!this.columns) for (const led of this.members) made.set(led, levels[0]!);
+    else
+      this.columns.forEach((led, column) => {
+        if (led !== null) made.set(led, levels[column]!);
+      });
+    set = made;
+    this.#byStep.set(levels, set);
     return set;
   }
 
   leave(led: number, names: readonly string[]): void {
+    this.#byStep.clear();
     this.members.delete(led);
     if (!this.columns) return;
     const column = this.columns.indexOf(led);
@@ -63,6 +73,8 @@ export class Board {
   /** Each LED's commanded level: steady, or the level its pattern ends in. */
   readonly #commanded: boolean[];
   readonly #shows: (Show | undefined)[];
+  /** One timer for every pattern's next edge. */
+  readonly #clock = new EdgeClock();
   #unflushed = false;
   #flushing: Promise<void> | undefined;
 
@@ -96,11 +108,6 @@ export class Board {
   /** The pattern the LED plays, if any (shared with the LEDs playing it too). */
   pattern(led: number): PatternProgress | undefined {
     return this.#shows[led]?.player.progress();
-  }
-
-  /** The LEDs that play the same pattern as `led` (itself included); empty when it plays none. */
-  partners(led: number): number[] {
-    return [...(this.#shows[led]?.members ?? [])];
   }
 
   report(led: number): LedReport {
@@ -146,12 +153,15 @@ export class Board {
     const show: Show = new Show(
       leds,
       wide,
-      new PatternPlayer({
-        set: (levels) => this.lines.set(show.levels(levels)),
-        onEnd: (ended) => this.#ended(show, ended),
-        onFailure: (failed, error) => this.#failed(show, failed, error),
-        ...(this.#hooks.onEdge && { onEdge: (edge) => this.#hooks.onEdge!(edge, [...show.members]) }),
-      }),
+      new PatternPlayer(
+        {
+          set: (levels) => this.lines.set(show.levels(levels)),
+          onEnd: (ended) => this.#ended(show, ended),
+          onFailure: (failed, error) => this.#failed(show, failed, error),
+          ...(this.#hooks.onEdge && { onEdge: (edge) => this.#hooks.onEdge!(edge, [...show.members]) }),
+        },
+        this.#clock,
+      ),
     );
     const members = [...show.members];
     if (members.length === 0) throw new RangeError('a pattern for no LED');
@@ -236,6 +246,7 @@ export class Board {
 
   /** Resolves once every recorded state is on the disk (or its failure reported), then closes the file. */
   async close(): Promise<void> {
+    this.#clock.close();
     await this.#flushing;
     this.#stateFile?.close();
   }

@@ -10,6 +10,8 @@ import { type Config, ledLineSpecs } from './config.js';
 import { DaemonExit } from './exit-codes.js';
 import { GpioError } from './gpio/line.js';
 import { openLedLines } from './gpio/open-line.js';
+import { BUSY_ADVICE } from './gpio/chips.js';
+import { driveToExitState } from './exit-state-lines.js';
 import type { Logger } from './log/logger.js';
 
 /** The unit's RestartPreventExitStatus=: exits that systemd does not restart. */
@@ -69,24 +71,32 @@ export async function cleanup(config: Config, log: Logger, env: NodeJS.ProcessEn
     return known ? DaemonExit.queue : DaemonExit.failure;
   }
   if (config.exitState === 'keep' || config.backend === 'sim') return DaemonExit.ok;
-  try {
-    const on = config.exitState === 'on';
-    const lines = await openLedLines(
-      config.backend,
-      { leds: ledLineSpecs(config, () => on), consumer: 'ledd-cleanup' },
-      () => undefined,
-    );
-    lines.release();
-    const where = config.leds.map((_, led) => lines.location(led)).join(', ');
-    const what = config.leds.length === 1 ? 'LED driven to its exit state' : 'every LED driven to its exit state';
-    log.info({ ...context, led: on ? 'ON' : 'OFF', line: where }, what);
-  } catch (error) {
+  const on = config.exitState === 'on';
+  const outcome = await driveToExitState(
+    ledLineSpecs(config, () => on),
+    (spec) => openLedLines(config.backend, { leds: [spec], consumer: 'ledd-cleanup' }, () => undefined),
+  );
+  for (const held of outcome.held) {
+    const busy = held.message.endsWith(BUSY_ADVICE) ? held.message.slice(0, -BUSY_ADVICE.length) : held.message;
+    log.warn({ kind: held.kind }, `${busy}; it is left to its holder`);
+  }
+  for (const error of outcome.failed) {
     const known = error instanceof GpioError;
     log.error(
       known ? { kind: error.kind } : { err: error },
       `could not drive the LED to its exit state: ${(error as Error).message}`,
     );
-    return DaemonExit.gpio;
   }
+  if (outcome.driven.length > 0) {
+    const every = outcome.driven.length === config.leds.length;
+    const what =
+      config.leds.length === 1
+        ? 'LED driven to its exit state'
+        : every
+          ? 'every LED driven to its exit state'
+          : 'the other LEDs driven to their exit state';
+    log.info({ ...context, led: on ? 'ON' : 'OFF', line: outcome.driven.join(', ') }, what);
+  }
+  if (outcome.failed.length > 0) return DaemonExit.gpio;
   return DaemonExit.ok;
 }

@@ -1,9 +1,9 @@
-// Plays a pattern on the lines with the daemon's own timers. Every edge is
+// Plays a pattern on the lines on the daemon's edge clock. Every edge is
 // scheduled from the pattern's start time (its absolute schedule), never from
-// the previous timer, so lateness does not add up: an hour of 2 Hz blinking
-// ends on its 7200th edge's time, give or take one timer's lateness. One
-// timer per step, and nothing else runs between edges.
+// the previous edge, so lateness does not add up: an hour of 2 Hz blinking
+// ends on its 7200th edge's time, give or take one timer's lateness.
 import { FOREVER, levelText, type PatternSpec } from '../protocol/pattern.js';
+import { type EdgeClock, epochNow, type TimedEdge } from './edge-clock.js';
 
 export interface EdgeRecord {
   /** Steps played since the start, counting from 1 (the first step's level is set at the start). */
@@ -35,21 +35,9 @@ export interface PlayerHooks {
   onEdge?(edge: EdgeRecord): void;
 }
 
-const epochNow = (): number => performance.timeOrigin + performance.now();
-
-// Node's timers have millisecond resolution and read the loop's clock once a
-// turn, so one fires up to a millisecond or two off its edge. The timer is
-// armed this much before the edge and the rest is slept on a futex
-// (Atomics.wait), which wakes within microseconds: the edge is set on time
-// at the cost of blocking the event loop for at most this long per edge.
-const LEAD_MS = 2;
-const futex = new Int32Array(new SharedArrayBuffer(4));
-const sleepExactly = (ms: number): void => {
-  if (ms > 0) Atomics.wait(futex, 0, 0, ms);
-};
-
-export class PatternPlayer {
+export class PatternPlayer implements TimedEdge {
   readonly #hooks: PlayerHooks;
+  readonly #clock: EdgeClock;
   #spec: PatternSpec | undefined;
   #startedAt = 0;
   /** Offsets of each step's start within a cycle, and the cycle's length. */
@@ -57,10 +45,12 @@ export class PatternPlayer {
   #cycle = 0;
   /** The next step to set, counted from the start. */
   #next = 0;
-  #timer: NodeJS.Timeout | undefined;
+  /** When the next step is due (epoch ms), while the clock holds this player. */
+  dueMs = Infinity;
 
-  constructor(hooks: PlayerHooks) {
+  constructor(hooks: PlayerHooks, clock: EdgeClock) {
     this.#hooks = hooks;
+    this.#clock = clock;
   }
 
   get running(): boolean {
@@ -105,9 +95,13 @@ export class PatternPlayer {
   }
 
   stop(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#clock.remove(this);
     this.#spec = undefined;
+  }
+
+  /** The clock's call when the next step is due. */
+  fire(): void {
+    this.#play();
   }
 
   /** How many steps have begun `elapsed` ms into the pattern (at least 0; the step under way counts). */
@@ -125,25 +119,12 @@ export class PatternPlayer {
     return this.#startedAt + Math.floor(step / steps) * this.#cycle + this.#offsets[step % steps]!;
   }
 
-  /** Sets the step due now, and arms the timer for the next. */
+  /** Sets the step due now (or, late by more than a step, the one due now), and waits for the next on the clock. */
   #play(starting = false): void {
     const spec = this.#spec!;
     const steps = spec.steps.length;
     const last = spec.repeat === FOREVER ? Infinity : spec.repeat * steps;
-    let now = epochNow();
-    if (this.#next > 0) {
-      const early = this.#dueOf(this.#next) - now;
-      // Fired well before the edge (a timer is never early by more than its lead, but the clock may step).
-      if (early > LEAD_MS + 1) {
-        this.#arm(early);
-        return;
-      }
-      if (early > 0) {
-        sleepExactly(early);
-        now = epochNow();
-      }
-    }
-    // Late by more than a step (a stalled event loop): the level due now, not each missed one.
+    const now = epochNow();
     let step = this.#next;
     while (step + 1 < last && this.#dueOf(step + 1) <= now) step++;
     if (step >= last) {
@@ -152,7 +133,6 @@ export class PatternPlayer {
       return;
     }
     const { levels } = spec.steps[step % steps]!;
-    const on = levels[0]!;
     try {
       this.#hooks.set(levels);
     } catch (error) {
@@ -163,17 +143,13 @@ export class PatternPlayer {
     }
     this.#hooks.onEdge?.({
       step: step + 1,
-      on,
+      on: levels[0]!,
       ...(levels.length > 1 && { levels: levelText(levels) }),
       dueMs: this.#dueOf(step),
       atMs: now,
     });
     this.#next = step + 1;
-    this.#arm(this.#dueOf(this.#next) - epochNow());
-  }
-
-  /** Fires LEAD_MS before `delayMs` from now (or at once); #play() sleeps out the rest. */
-  #arm(delayMs: number): void {
-    this.#timer = setTimeout(() => this.#play(), Math.max(0, Math.floor(delayMs - LEAD_MS)));
+    this.dueMs = this.#dueOf(this.#next);
+    this.#clock.add(this);
   }
 }

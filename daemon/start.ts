@@ -85,12 +85,14 @@ export async function startDaemon(config: Config, log: Logger, openLines: LinesO
     adopted ? 'adopted the queue this user created earlier' : 'created the queue',
   );
 
+  const traceEdges = log.isLevelEnabled('debug');
+  const simulatedChange = traceEdges
+    ? (led: number, on: boolean): void =>
+        log.debug({ led: names[led], state: on ? 'ON' : 'OFF' }, `simulated LED ${names[led]} is ${on ? 'ON' : 'OFF'}`)
+    : (): void => undefined;
   let lines: LedLines | undefined;
   try {
-    lines = await openLines(config.backend, { leds: ledLineSpecs(config, initial), consumer: 'ledd' }, (led, on) =>
-      log.debug({ led: names[led], state: on ? 'ON' : 'OFF' }, `simulated LED ${names[led]} is ${on ? 'ON' : 'OFF'}`),
-    );
-    const traceEdges = log.isLevelEnabled('debug');
+    lines = await openLines(config.backend, { leds: ledLineSpecs(config, initial), consumer: 'ledd' }, simulatedChange);
     // The daemon is built before anything can play: a pattern's end or failure is reported to it.
     const hooks: BoardHooks = {
       onPersistError: (error) =>

@@ -19,6 +19,15 @@
       "ldflags": ["-pthread"]
     },
     {
+      "target_name": "edge_timer",
+      "sources": ["src/edge_timer/edge_timer.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror=return-type", "-O2"]
+    },
+    {
       "target_name": "napi_floor",
       "sources": ["floor/napi_floor.cc"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-O2"]

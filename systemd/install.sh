@@ -29,7 +29,7 @@ node=$(command -v node) || fail "node is not on PATH: install Node.js 20 or late
 major=$("$node" -p 'process.versions.node.split(".")[0]')
 ((major >= 20)) || fail "Node.js $major is too old: ledd needs 20 or later"
 for built in dist/daemon/main.js dist/ledctl.cjs dist/ledd-cleanup.cjs dist/bridge/main.js native/build/Release/sysv_mq.node \
-  node_modules/sd-notify/build/Release/notify.node; do
+  native/build/Release/edge_timer.node node_modules/sd-notify/build/Release/notify.node; do
   [[ -e $source_dir/$built ]] || fail "$built is missing: build first (.ci/setup, or npm ci)"
 done
 # The GPIO binding for this machine's libgpiod: node-libgpiod (1.x) or native/build/Release/gpiod2.node (2.x).
@@ -54,7 +54,8 @@ for (const [name, entry] of Object.entries(lock.packages)) {
 }' "$source_dir") || fail "cannot list the production packages (see above)"
 mapfile -t packages <<<"$packages"
 (cd "$source_dir" && cp -a --parents "${packages[@]}" "$prefix.new/")
-cp -a "$source_dir/native/build/Release/sysv_mq.node" "$prefix.new/native/build/Release/"
+cp -a "$source_dir/native/build/Release/sysv_mq.node" "$source_dir/native/build/Release/edge_timer.node" \
+  "$prefix.new/native/build/Release/"
 [[ ! -e $source_dir/native/build/Release/gpiod2.node ]] ||
   cp -a "$source_dir/native/build/Release/gpiod2.node" "$prefix.new/native/build/Release/"
 rm -rf "$prefix.new/dist/test" "$prefix.new/dist/bench"

@@ -51,10 +51,13 @@ export function lineLocation(name: string | null | undefined, chip: string, offs
   return `${name || `line ${offset}`} on ${chip} line ${offset}`;
 }
 
+/** What a busy line's message ends with: advice for a start, not for the clean-up (which leaves the line). */
+export const BUSY_ADVICE = '; stop that program first';
+
 /** The line is held by another consumer (named when the kernel knows it). */
 export function busyError(location: string, consumer: string | null | undefined, cause?: unknown): GpioError {
   const holder = consumer ? `"${consumer}"` : 'another consumer (the kernel or a driver)';
-  return new GpioError('busy', `${location} is busy: it is held by ${holder}; stop that program first`, { cause });
+  return new GpioError('busy', `${location} is busy: it is held by ${holder}${BUSY_ADVICE}`, { cause });
 }
 
 /** A line of a failed request: where it is, and who holds it now (false: nobody; a throw: unknown). */

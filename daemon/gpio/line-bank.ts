@@ -19,6 +19,14 @@ export interface LedPlace {
   location: string;
 }
 
+/** The LEDs of one chip that one set() changes, and their levels. */
+interface Batch {
+  request: ChipRequest;
+  leds: number[];
+  slots: number[];
+  levels: boolean[];
+}
+
 export class LineBank implements LedLines {
   readonly backend: BackendName;
   readonly #places: readonly LedPlace[];
@@ -54,16 +62,13 @@ export class LineBank implements LedLines {
 
   set(levels: ReadonlyMap<number, boolean>): void {
     if (this.#released) throw new GpioError('io', 'the GPIO lines were released');
-    const byRequest = new Map<ChipRequest, { leds: number[]; slots: number[]; levels: boolean[] }>();
-    for (const [led, on] of levels) {
-      const place = this.#place(led);
-      let batch = byRequest.get(place.request);
-      if (!batch) byRequest.set(place.request, (batch = { leds: [], slots: [], levels: [] }));
-      batch.leds.push(led);
-      batch.slots.push(place.slot);
-      batch.levels.push(on);
+    let batches = this.#batchesOf.get(levels);
+    if (!batches) {
+      batches = this.#batches(levels);
+      this.#batchesOf.set(levels, batches);
     }
-    for (const [request, batch] of byRequest) {
+    for (const batch of batches) {
+      const { request } = batch;
       this.#calls++;
       try {
         request.set(batch.slots, batch.levels);
@@ -73,6 +78,26 @@ export class LineBank implements LedLines {
       }
       batch.leds.forEach((led, index) => (this.#levels[led] = batch.levels[index]!));
     }
+  }
+
+  /**
+   * A set()'s calls, one per chip. A pattern sets the same maps over and over,
+   * so they are kept (as long as the map is) rather than made at every step;
+   * a caller never changes a map it has passed.
+   */
+  readonly #batchesOf = new WeakMap<ReadonlyMap<number, boolean>, Batch[]>();
+
+  #batches(levels: ReadonlyMap<number, boolean>): Batch[] {
+    const byRequest = new Map<ChipRequest, Batch>();
+    for (const [led, on] of levels) {
+      const place = this.#place(led);
+      let batch = byRequest.get(place.request);
+      if (!batch) byRequest.set(place.request, (batch = { request: place.request, leds: [], slots: [], levels: [] }));
+      batch.leds.push(led);
+      batch.slots.push(place.slot);
+      batch.levels.push(on);
+    }
+    return [...byRequest.values()];
   }
 
   release(): void {
@@ -95,7 +120,7 @@ export function aboutLed(spec: LedLineSpec, error: unknown): unknown {
 }
 
 /** A line two LEDs were given: a 'conflict'. */
-export function conflictError(spec: LedLineSpec, location: string, other: LedLineSpec): GpioError {
+function conflictError(spec: LedLineSpec, location: string, other: LedLineSpec): GpioError {
   const owner = other.name === undefined ? 'another LED' : `LED ${other.name}`;
   return new GpioError('conflict', `${location} is also the line of ${owner}; give each LED a line of its own`);
 }

@@ -6,6 +6,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { restartExpected } from '../../daemon/cleanup.js';
+import { driveToExitState } from '../../daemon/exit-state-lines.js';
+import { GpioError, type LedLineSpec } from '../../daemon/gpio/line.js';
+import { openSimulatedLines } from '../../daemon/gpio/sim-line.js';
 import { LEDD, LEDD_CLEANUP, parseRecords, queueExists, startLedd, tempDir } from './harness.js';
 import { fromRoot } from '../helpers/paths.js';
 import { runChild } from '../helpers/process.js';
@@ -90,4 +93,43 @@ test('dist/ledd-cleanup.cjs: a bad option or environment value is one line and e
   });
   assert.equal(environment.code, 2);
   assert.match(environment.stderr, /^ledd-cleanup: .*nonsense.*\n$/);
+});
+
+// The per-LED logic; the VM (item 18) shows it under systemd with gpioset holding a line.
+test('the clean-up drives each LED on its own: a line another program holds is left to it, the rest are driven', async () => {
+  const specs: LedLineSpec[] = ['red', 'amber', 'green', 'fan'].map((name, line) => ({
+    name,
+    line,
+    activeLow: false,
+    initial: false,
+  }));
+  const requested: string[] = [];
+  const outcome = await driveToExitState(specs, async (spec) => {
+    requested.push(spec.name!);
+    if (spec.name === 'green') throw new GpioError('busy', 'LED green: line 2 is busy: it is held by "gpioset"');
+    if (spec.name === 'fan') throw new GpioError('no-such-line', 'LED fan: there is no line 3');
+    return openSimulatedLines({ leds: [spec], consumer: 'ledd-cleanup' }, () => undefined);
+  });
+  assert.deepEqual(requested, ['red', 'amber', 'green', 'fan'], 'each LED requested, one at a time');
+  assert.deepEqual(outcome.driven, ['red: simulated 0', 'amber: simulated 1']);
+  assert.deepEqual(
+    outcome.held.map((error) => error.message),
+    ['LED green: line 2 is busy: it is held by "gpioset"'],
+  );
+  assert.deepEqual(
+    outcome.failed.map((error) => (error as Error).message),
+    ['LED fan: there is no line 3'],
+  );
+});
+
+test('the clean-up stops at the first LED when no libgpiod binding is built: one failure, not one per LED', async () => {
+  const specs: LedLineSpec[] = [0, 1, 2].map((line) => ({ line, activeLow: false, initial: false }));
+  let calls = 0;
+  const outcome = await driveToExitState(specs, async () => {
+    calls++;
+    throw new GpioError('unavailable', 'no libgpiod binding is built');
+  });
+  assert.equal(calls, 1);
+  assert.equal(outcome.failed.length, 1);
+  assert.deepEqual(outcome.driven, []);
 });

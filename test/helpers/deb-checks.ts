@@ -99,6 +99,7 @@ export function checkFiles(opened: OpenedDeb): void {
     '/usr/lib/ledd/dist/ledd-cleanup.cjs',
     '/usr/lib/ledd/dist/bridge/main.js',
     '/usr/lib/ledd/native/build/Release/sysv_mq.node',
+    '/usr/lib/ledd/native/build/Release/edge_timer.node',
     '/usr/lib/ledd/package.json',
     `${units}/ledd.service`,
     `${units}/ledd-cleanup.service`,

@@ -54,6 +54,7 @@ describe('the Debian package (npm run package)', () => {
   test('the native modules are ELF files for this machine', () =>
     checkNativeModules(opened, packages.arch, [
       '/usr/lib/ledd/native/build/Release/sysv_mq.node',
+      '/usr/lib/ledd/native/build/Release/edge_timer.node',
       '/usr/lib/ledd/node_modules/sd-notify/build/Release/notify.node',
     ]));
 

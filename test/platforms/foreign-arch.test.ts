@@ -135,12 +135,13 @@ for (const arch of ARCHES) {
         assert.match(build.libgpiod ?? '', /^2\./, 'the trixie root has libgpiod 2.x');
       });
 
-      await t.test(`npm ci builds sysv_mq and gpiod2 for ${arch.name} in the root`, () => {
+      await t.test(`npm ci builds sysv_mq, edge_timer and gpiod2 for ${arch.name} in the root`, () => {
         assert.equal(build.npm_exit, '0', `${build.install ?? 'npm ci'} failed in the root:\n${tail}`);
         assert.equal(build.sysv_mq_node, 'built', 'our queue addon native/build/Release/sysv_mq.node');
+        assert.equal(build.edge_timer_node, 'built', 'our pattern edge timer native/build/Release/edge_timer.node');
         assert.equal(build.gpiod2_node, 'built', 'the libgpiod 2.x binding native/build/Release/gpiod2.node');
         assert.equal(build.notify_node, 'built', "sd-notify's addon");
-        for (const addon of ['sysv_mq', 'gpiod2', 'notify']) {
+        for (const addon of ['sysv_mq', 'edge_timer', 'gpiod2', 'notify']) {
           assert.equal(Number(build[`${addon}_machine`]), arch.elfMachine, `${addon}.node is an ${arch.name} ELF file`);
         }
         assert.equal(build.node_libgpiod, 'absent', 'node-libgpiod (optional, libgpiod 1.x only) is dropped');
@@ -216,6 +217,7 @@ for (const arch of ARCHES) {
             // The trixie root builds the libgpiod 2.x binding; node-libgpiod (libgpiod 1.x) is left out.
             checkNativeModules(opened, arch.name, [
               '/usr/lib/ledd/native/build/Release/sysv_mq.node',
+              '/usr/lib/ledd/native/build/Release/edge_timer.node',
               '/usr/lib/ledd/native/build/Release/gpiod2.node',
               '/usr/lib/ledd/node_modules/sd-notify/build/Release/notify.node',
             ]);

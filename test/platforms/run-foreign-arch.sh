@@ -2,8 +2,9 @@
 # ledd on a foreign architecture under qemu-user: arm64 (the Pi 5's own) and
 # armhf (32-bit ARM, where a C `long` is 32 bits). Builds (or reuses) a Debian
 # trixie root of that architecture with mmdebstrap, copies this repo into it,
-# builds both native modules there (our queue addon sysv_mq and the libgpiod
-# 2.x binding gpiod2) with `npm ci` in a chroot, then runs test suites inside
+# builds the native modules there (our queue addon sysv_mq, the pattern edge
+# timer edge_timer and the libgpiod 2.x binding gpiod2) with `npm ci` in a
+# chroot, then runs test suites inside
 # the root. Programs in the root run under qemu-user through binfmt_misc; the
 # kernel, and so its System V queues, is this machine's.
 #
@@ -491,7 +492,7 @@ main() {
 		echo "npm=$(in_chroot "$root" 'npm --version') (this machine's, copied in)"
 		echo "libgpiod=$(in_chroot "$root" 'pkg-config --modversion libgpiod')"
 		local addon
-		for addon in native/build/Release/sysv_mq.node native/build/Release/gpiod2.node \
+		for addon in native/build/Release/sysv_mq.node native/build/Release/edge_timer.node native/build/Release/gpiod2.node \
 			node_modules/sd-notify/build/Release/notify.node; do
 			echo "$(basename "$addon" .node)_node=$([[ -f $root$project/$addon ]] && echo built || echo missing)"
 			echo "$(basename "$addon" .node)_machine=$(od -An -tu2 -j18 -N2 "$root$project/$addon" 2>/dev/null | tr -d ' ')"

@@ -19,6 +19,7 @@ import { requireCommand, requirePythonModule } from '../helpers/tools.js';
 import { LEFTOVERS, plantLeftovers } from './host-leftovers.js';
 import { type Packages, packagesForThisTree } from '../helpers/deb.js';
 import { driveLinesChecks, LINES_BUSY_CHECKS, LINES_CHECKS } from '../helpers/drive-lines.js';
+import { changesAt, lastingMixes, parseRuns, project, stepMoves } from './led-samples.js';
 
 const here = fromRoot('test', 'system');
 const scenario = path.join(here, 'guest', 'ledd-system.sh');
@@ -231,6 +232,7 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
         'dist/ledctl.cjs',
         'dist/ledd-cleanup.cjs',
         'native/build/Release/sysv_mq.node',
+        'native/build/Release/edge_timer.node',
         'node_modules/sd-notify/build/Release/notify.node',
       ]) {
         assert.ok(existsSync(fromRoot(built)), `${built} is missing: build first (.ci/setup, or npm ci)`);
@@ -783,6 +785,90 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     );
     const failures = text.split('\n').filter((line) => cleanupFailure.test(line));
     assert.deepEqual(failures, [], `journalctl -u ledd-cleanup.service:\n${text.slice(-6000)}`);
+  });
+
+  test('18. four named LEDs on two chips under systemd: a chase in lockstep, stop, kill -9 restores all four, a held line refuses the start and is left to its holder by the clean-up', () => {
+    const item = new Item(['i18.']);
+    item.is('i18.start.rc', '0', 'systemctl start with LEDD_LEDS in /etc/default/ledd');
+    item.is('i18.list.rc', '0', 'ledctl list');
+    item.match(
+      'ledctl list: each LED, its line, its state (red ON: the one-LED state file, read as the first LED)',
+      item.fact('i18.list.out'),
+      /^LED +LINE +STATE\nred +GPIO17 on gpiochip\d+ line 17 +ON\namber +GPIO27 on gpiochip\d+ line 27 +OFF\ngreen +GPIO22 on gpiochip\d+ line 22 +OFF\nfan +line 3 on gpiochip\d+ line 3 +OFF$/,
+    );
+    item.is('i18.chase.rc', '0', 'ledctl --led red,amber,green,fan pattern (a chase)');
+    const steps = ['1000', '0100', '0010', '0001'];
+    const chase = parseRuns(item.fact('i18.chase.samples'));
+    const moves = stepMoves(chase, steps);
+    item.ok('the chase went round (steps seen in 3 s at 20 Hz)', moves.length >= 20, `${moves.length} moves`);
+    item.ok(
+      'each step followed the one before (none skipped but for a late timer)',
+      moves.filter((move) => move === 1).length >= moves.length * 0.8 && !moves.includes(3),
+      moves.join(''),
+    );
+    // red, amber and green are one request on one chip: set by one call, they never show two steps for longer
+    // than the reading that crossed the switch. fan is on the other chip, set by a second call just after.
+    item.equal(
+      'red, amber and green (one chip): no reading showed a mix of two steps for longer than one reading',
+      lastingMixes(project(chase, [0, 1, 2]), ['100', '010', '001', '000'])
+        .map((run) => `${run.levels}*${run.count}`)
+        .join(' '),
+      '',
+    );
+    item.is('i18.stop.rc', '0', 'systemctl stop');
+    item.is('i18.stop.queue', 'none', 'the queue after the stop');
+    item.is('i18.stop.leds', '0000', 'every LED at its exit state (off) after the stop');
+    item.is('i18.on.rc', '0', 'ledctl --led red,fan on');
+    item.is('i18.blink.rc', '0', 'ledctl --led amber,green blink');
+    item.match(
+      "systemd's STATUS= names each LED",
+      item.fact('i18.before_kill.StatusText'),
+      /^4 LEDs: red ON, amber blinking, green blinking, fan ON; /,
+    );
+    item.is('i18.killed.ActiveState', 'active', 'ledd after kill -9');
+    const after = parseRuns(item.fact('i18.killed.samples'));
+    item.ok(
+      'after kill -9 red and fan are on in every reading',
+      after.length > 0 && after.every((run) => run.levels[0] === '1' && run.levels[3] === '1'),
+      item.fact('i18.killed.samples').slice(0, 200),
+    );
+    item.ok('amber blinks again', changesAt(after, 1) >= 6, String(changesAt(after, 1)));
+    item.equal(
+      'amber and green blink together (never apart for more than one reading)',
+      after
+        .filter((run) => run.levels[1] !== run.levels[2] && run.count > 1)
+        .map((run) => `${run.levels}*${run.count}`)
+        .join(' '),
+      '',
+    );
+    item.match(
+      'ledctl list after kill -9',
+      item.fact('i18.killed_list.out'),
+      /red .* ON\namber .* playing blink \(forever\)\ngreen .* playing blink \(forever\)\nfan .* ON$/,
+    );
+    item.ok('the start with GPIO22 held by gpioset failed', item.fact('i18.busy.rc') !== '0', item.fact('i18.busy.rc'));
+    item.match(
+      'the journal names the LED, the line and the holder',
+      item.fact('i18.busy.journal'),
+      /LED green: GPIO22 on gpiochip\d+ line 22 is busy: it is held by \\?"gpioset\\?"/,
+    );
+    item.is('i18.busy.after.ExecMainStatus', '4', "ledd's exit status (GPIO)");
+    item.is('i18.busy.queue', 'none', 'no queue left by the refused start');
+    item.is('i18.busy_stop.rc', '0', 'systemctl stop while gpioset holds GPIO22');
+    item.is('i18.busy_cleanup.Result', 'success', 'ledd-cleanup.service after that stop (not failed)');
+    const cleanupJournal = item.fact('i18.busy.cleanup_journal');
+    item.match(
+      'the clean-up names the held line and leaves it to its holder',
+      cleanupJournal,
+      /LED green: GPIO22 on gpiochip\d+ line 22 is busy: it is held by \\?"gpioset\\?"; it is left to its holder"/,
+    );
+    item.match(
+      'the clean-up drives the other three LEDs',
+      cleanupJournal,
+      /"line":"red: GPIO17 on gpiochip\d+ line 17, amber: GPIO27 on gpiochip\d+ line 27, fan: line 3 on gpiochip\d+ line 3","msg":"the other LEDs driven to their exit state"/,
+    );
+    item.match("GPIO22 is still gpioset's after the clean-up", item.fact('i18.busy.held'), /"gpioset"/);
+    item.done();
   });
 
   test('a crash that is not restarted (Restart=no drop-in, kill -9): the clean-up removes the queue, LED off', () => {

@@ -6,7 +6,8 @@
 #
 # Installs ledd with systemd/install.sh as a user would, with the real
 # node-libgpiod backend on the gpio-sim chip, then goes through start, the
-# clients, exit, stop, crash, watchdog, permissions, logging and clean-up.
+# clients, exit, stop, crash, watchdog, permissions, logging, four named LEDs
+# on two chips (item 18) and clean-up.
 # Test-only changes to the installed unit, as drop-ins: WatchdogSec=3 (from
 # item 6 on, so that item 7 waits 3 s, not 10) and, for the last part,
 # Restart=no.
@@ -613,6 +614,103 @@ run i14.stop systemctl stop ledd-mqtt.service
 run i14.broker_stop systemctl stop ledd-test-broker
 run i14.ledd_stop systemctl stop "$unit"
 wait_no_queue 30
+
+# --- item 18: four named LEDs on two chips under systemd ---------------------
+
+# The decoy chip's gpio-sim directory (its line 3 is the fourth LED's).
+decoy_sim=/sys/devices/platform/$(</sys/kernel/config/gpio-sim/decoy/dev_name)/$(</sys/kernel/config/gpio-sim/decoy/bank0/chip_name)
+# leds_sim: the levels of red (GPIO17), amber (GPIO27), green (GPIO22) and fan (decoy line 3) into $LEDS, e.g. 1000.
+leds_sim() {
+	local r a g f
+	read -r r <"$LEDD_GPIO_SIM_DIR/sim_gpio17/value"
+	read -r a <"$LEDD_GPIO_SIM_DIR/sim_gpio27/value"
+	read -r g <"$LEDD_GPIO_SIM_DIR/sim_gpio22/value"
+	read -r f <"$decoy_sim/sim_gpio3/value"
+	LEDS=$r$a$g$f
+}
+# sample_leds SECONDS: $LEDS as fast as the guest reads them, run-length coded
+# into $SAMPLES ("1000*12 0100*11 ..."; one sample reads the four files in turn).
+sample_leds() {
+	local deadline last='' count=0
+	now
+	deadline=$((NOW + $1 * 1000))
+	SAMPLES=''
+	while ((NOW < deadline)); do
+		leds_sim
+		if [[ $LEDS == "$last" ]]; then
+			count=$((count + 1))
+		else
+			[[ -n $last ]] && SAMPLES+="$last*$count "
+			last=$LEDS
+			count=1
+		fi
+		now
+	done
+	SAMPLES+="$last*$count"
+}
+
+step "18: four named LEDs on two chips"
+cp /etc/default/ledd /run/ledd-vm/ledd.default.saved
+echo 'LEDD_LEDS="red=GPIO17 amber=GPIO27 green=GPIO22 fan=decoy:3"' >>/etc/default/ledd
+# The one LED's state as ledd saved it before there were several: it is the first LED's (red).
+printf '{"led":"on","at":"2026-01-01T00:00:00.000Z"}' >/var/lib/ledd/state.json
+chown ledd:ledd /var/lib/ledd/state.json
+start_ledd i18.start
+run i18.list ledctl list
+# A chase: each LED in turn, 50 ms each (20 Hz), the fourth on the other chip.
+run i18.chase ledctl --led red,amber,green,fan pattern "1000 50 0100 50 0010 50 0001 50"
+sample_leds 3
+fact i18.chase.samples "$SAMPLES"
+run i18.stop systemctl stop "$unit"
+wait_no_queue 30
+fact i18.stop.queue "$QUEUE"
+leds_sim
+fact i18.stop.leds "$LEDS"
+start_ledd i18.restart
+run i18.on ledctl --led red,fan on
+run i18.blink ledctl --led amber,green blink --on 100ms --off 100ms
+show i18.before_kill
+pid=${S[MainPID]}
+signal KILL "$pid"
+UNIT=$unit wait_until 40 is_running_other_than "$pid"
+show i18.killed
+sample_leds 2
+fact i18.killed.samples "$SAMPLES"
+run i18.killed_list ledctl list
+run i18.stop2 systemctl stop "$unit"
+wait_no_queue 30
+# A line held by another program: the start is refused, the holder named.
+hold_line 22
+CURSOR=$(timeout 10 journalctl -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p')
+start_ledd i18.busy
+queue_info
+fact i18.busy.queue "$QUEUE"
+nap 1
+fact i18.busy.journal "$(timeout 10 journalctl -u "$unit" --after-cursor="$CURSOR" -o cat --no-pager 2>&1 | grep -m 3 -E 'busy|GPIO22')"
+# Its restarts fail the same way while gpioset runs. The stop's clean-up
+# (ledd-cleanup.service's ExecStop=) drives red, amber and fan to their exit
+# state and leaves GPIO22 to gpioset, which still holds it.
+run i18.busy_stop systemctl stop "$unit"
+wait_no_queue 30
+UNIT=ledd-cleanup.service wait_until 30 is_down
+show i18.busy_cleanup ledd-cleanup.service
+now
+deadline=$((NOW + 10000))
+while :; do
+	text=$(timeout 10 journalctl -u ledd-cleanup.service --after-cursor="$CURSOR" -o cat --no-pager 2>&1)
+	[[ $text == *'exit state'* ]] && break
+	now
+	((NOW < deadline)) || break
+	nap 0.3
+done
+fact i18.busy.cleanup_journal "$text"
+fact i18.busy.held "$(gpioinfo "$LEDD_GPIO_CHIP" | grep -E '^\s*line\s+22:')"
+kill "$holder"
+wait "$holder" 2>/dev/null
+# Back to the one LED of the items after this one, with no state of four.
+cp /run/ledd-vm/ledd.default.saved /etc/default/ledd
+rm -f /var/lib/ledd/state.json
+systemctl reset-failed "$unit" 2>/dev/null
 
 # --- a crash that systemd does not restart: the clean-up -------------------
 
