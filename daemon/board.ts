@@ -43,15 +43,12 @@ class Show {
   /** Each member's level for a step's `levels`. */
   levels(levels: readonly boolean[]): ReadonlyMap<number, boolean> {
     let set = this.#byStep.get(levels);
-    if (set) return set;
-    const made = new Map<number, boolean>();
-    if (!this.columns) for (const led of this.members) made.set(led, levels[0]!);
-    else
-      this.columns.forEach((led, column) => {
-        if (led !== null) made.set(led, levels[column]!);
-      });
-    set = made;
-    this.#byStep.set(levels, set);
+    if (!set) {
+      set = this.columns
+        ? new Map(this.columns.flatMap((led, column) => (led === null ? [] : [[led, levels[column]!] as const])))
+        : new Map([...this.members].map((led) => [led, levels[0]!] as const));
+      this.#byStep.set(levels, set);
+    }
     return set;
   }
 

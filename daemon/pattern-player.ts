@@ -53,10 +53,6 @@ export class PatternPlayer implements TimedEdge {
     this.#clock = clock;
   }
 
-  get running(): boolean {
-    return this.#spec !== undefined;
-  }
-
   progress(): PatternProgress | undefined {
     const spec = this.#spec;
     if (!spec) return undefined;
