@@ -7,15 +7,23 @@
 // On the wire:
 //   led=NAME | led=NAME,NAME,... | led=*          after the verb, once
 //   leds=ENTRY,ENTRY,...                         in a reply, one entry per LED concerned
-//   ENTRY = NAME:ON|OFF[:KIND:CYCLES:THEN[:LABEL]]
+//   ENTRY = NAME:ON|OFF[:KIND:CYCLES:THEN[:LABEL]][;UNTIL;AFTER]
 //                                                KIND blink|heartbeat|pattern while one plays,
 //                                                CYCLES left or "forever", THEN on|off, LABEL
-//                                                the name a client gave it (a space written +)
+//                                                the name a client gave it (a space written +);
+//                                                UNTIL and AFTER for a timed state (timed.ts)
 // The reply's head state (`<id> OK ON ...`) and its pattern=, cycles=, then=
-// (and label=) fields are the first LED's of those concerned, as before there
-// were several.
+// (and label=, until=, after=) fields are the first LED's of those concerned,
+// as before there were several.
 import { formatLabel, LABEL_PATTERN, parseLabel, type PatternName, PATTERN_NAMES } from './pattern.js';
 import type { LedState, Reply } from './reply.js';
+import {
+  formatTimedSuffix,
+  parseTimedSuffix,
+  timedFields,
+  timedOfFields,
+  type TimedReport,
+} from './timed.js';
 
 export const MAX_LEDS = 32;
 /** The LED's name when ledd is started without --led. */
@@ -61,13 +69,15 @@ export interface LedReport {
   name: string;
   state: LedState;
   pattern: PatternReport | null;
+  /** A timed state: when it ends and what follows. */
+  timed?: TimedReport;
 }
 
 function formatEntry(report: LedReport): string {
   const { pattern } = report;
   const label = pattern?.label === undefined ? '' : `:${formatLabel(pattern.label)}`;
   const tail = pattern ? `:${pattern.kind}:${pattern.cyclesLeft ?? 'forever'}:${pattern.then}${label}` : '';
-  return `${report.name}:${report.state}${tail}`;
+  return `${report.name}:${report.state}${tail}${formatTimedSuffix(report.timed)}`;
 }
 
 /** leds='s value. */
@@ -79,10 +89,14 @@ export function formatLedReports(reports: readonly LedReport[]): string {
 export function parseLedReports(text: string): LedReport[] | null {
   const reports: LedReport[] = [];
   for (const entry of text.split(',')) {
-    const [name = '', state, kind, cycles, then, labelText, extra] = entry.split(':');
+    const [head = '', ...suffix] = entry.split(';');
+    const timed = suffix.length === 0 ? undefined : parseTimedSuffix(suffix);
+    if (timed === null) return null;
+    const timedPart = timed && { timed };
+    const [name = '', state, kind, cycles, then, labelText, extra] = head.split(':');
     if (!LED_NAME_PATTERN.test(name) || (state !== 'ON' && state !== 'OFF') || extra !== undefined) return null;
     if (kind === undefined) {
-      reports.push({ name, state, pattern: null });
+      reports.push({ name, state, pattern: null, ...timedPart });
       continue;
     }
     const known = (PATTERN_NAMES as readonly string[]).includes(kind);
@@ -94,6 +108,7 @@ export function parseLedReports(text: string): LedReport[] | null {
       name,
       state,
       pattern: { kind: kind as PatternName, cyclesLeft, then, ...(label !== undefined && { label }) },
+      ...timedPart,
     });
   }
   return reports;
@@ -108,6 +123,7 @@ export function ledReportsOf(reply: Extract<Reply, { ok: true }>): LedReport[] {
   if (listed) return listed;
   const { pattern, cycles, then, label } = reply.fields;
   const known = pattern !== undefined && (PATTERN_NAMES as readonly string[]).includes(pattern);
+  const timed = timedOfFields(reply.fields);
   return [
     {
       name: DEFAULT_LED_NAME,
@@ -120,19 +136,24 @@ export function ledReportsOf(reply: Extract<Reply, { ok: true }>): LedReport[] {
             ...(label !== undefined && { label: parseLabel(label) }),
           }
         : null,
+      ...(timed && { timed }),
     },
   ];
 }
 
-/** The pattern= cycles= then= fields of one LED (the first concerned), as replies carried them before leds=. */
+/**
+ * The pattern= cycles= then= fields of one LED (the first concerned), as
+ * replies carried them before leds=, and its until= after= in a timed state.
+ */
 export function patternFields(report: LedReport): Record<string, string> {
   const { pattern } = report;
-  if (!pattern) return {};
+  if (!pattern) return timedFields(report.timed);
   return {
     pattern: pattern.kind,
     cycles: pattern.cyclesLeft === null ? 'forever' : String(pattern.cyclesLeft),
     then: pattern.then,
     ...(pattern.label !== undefined && { label: formatLabel(pattern.label) }),
+    ...timedFields(report.timed),
   };
 }
 
@@ -147,6 +168,9 @@ export function ledJson(report: LedReport, line?: string): Record<string, unknow
       then: report.pattern.then,
       ...(report.pattern.label !== undefined && { label: report.pattern.label }),
     },
+    timed: report.timed
+      ? { until: new Date(report.timed.until).toISOString(), after: report.timed.after }
+      : null,
     ...(line !== undefined && { line }),
   };
 }

@@ -3,11 +3,14 @@
 import { MAX_TEXT_BYTES, REPLY_TYPE_BASE, REPLY_TYPE_MAX, TYPE_COMMAND, TYPE_EXIT } from './constants.js';
 import { formatLedSelector, type LedSelector, parseLedSelector } from './leds.js';
 import { PATTERN_VERBS, type PatternSpec, type PatternVerb, formatPatternWords, parsePatternWords } from './pattern.js';
+import { FOR_RANGE, forProblem } from './timed.js';
 import { WATCH_NAME_PATTERN } from './watch.js';
 
 export type Verb = 'ON' | 'OFF' | 'TOGGLE' | 'STATUS' | 'EXIT' | 'WATCH' | 'UNWATCH' | PatternVerb;
 export const COMMAND_VERBS: readonly Verb[] = ['ON', 'OFF', 'TOGGLE', 'STATUS', 'WATCH', 'UNWATCH', ...PATTERN_VERBS];
 const COMMAND_LIST = 'ON, OFF, TOGGLE, STATUS, BLINK, HEARTBEAT, PATTERN, WATCH or UNWATCH';
+/** The commands that may last a while (for=): every one that changes the LEDs. */
+export const TIMED_VERBS: readonly Verb[] = ['ON', 'OFF', 'TOGGLE', ...PATTERN_VERBS];
 
 export interface Request {
   verb: Verb;
@@ -15,6 +18,8 @@ export interface Request {
   leds?: LedSelector;
   /** What BLINK, HEARTBEAT and PATTERN ask for. */
   pattern?: PatternSpec;
+  /** for=: the command lasts this many milliseconds, then gives way (timed.ts). */
+  forMs?: number;
   /** Where to send the acknowledgement; absent for the chapter's fire-and-forget client. */
   replyType?: number;
   /** Echoed in the reply so a client can tell its reply from a stale one. */
@@ -105,8 +110,19 @@ export function parseRequest(type: number | bigint, data: Uint8Array): ParseResu
     if (!selector.ok) return reject('BAD_OPTION', selector.problem);
     leds = selector.selector;
   }
-  const options = rest.filter((word) => !/^(reply|id|led)=/i.test(word));
-  const target = { ...(leds && { leds }), ...address };
+  const forWords = rest.filter((word) => /^for=/i.test(word));
+  let forMs: number | undefined;
+  if (forWords.length > 0) {
+    if (!TIMED_VERBS.includes(verb as Verb))
+      return reject('BAD_OPTION', `${verb} takes no for=: only a command that changes the LEDs can last a while`);
+    if (forWords.length > 1) return reject('BAD_OPTION', 'for= is given more than once');
+    const text = forWords[0]!.slice(4);
+    forMs = /^\d{1,10}$/.test(text) ? Number(text) : undefined;
+    const problem = forMs === undefined ? `for=${text} is not ${FOR_RANGE}` : forProblem(forMs);
+    if (problem) return reject('BAD_OPTION', problem);
+  }
+  const options = rest.filter((word) => !/^(reply|id|led|for)=/i.test(word));
+  const target = { ...(leds && { leds }), ...(forMs !== undefined && { forMs }), ...address };
   if ((PATTERN_VERBS as readonly string[]).includes(verb)) {
     const pattern = parsePatternWords(verb as PatternVerb, options);
     if (!pattern.ok) return reject('BAD_OPTION', pattern.problem);
@@ -116,7 +132,7 @@ export function parseRequest(type: number | bigint, data: Uint8Array): ParseResu
   if (options.length > 0) {
     return reject(
       'BAD_OPTION',
-      `unexpected "${options[0]}": after the command only led=NAMES, reply=N and id=X may follow`,
+      `unexpected "${options[0]}": after the command only led=NAMES, for=MS, reply=N and id=X may follow`,
     );
   }
   return { ok: true, request: { verb: verb as Verb, ...target } };
@@ -148,10 +164,11 @@ function parseWatch(
   return { ok: true, request: { verb, ...address, ...(name !== undefined && { name }) } };
 }
 
-/** The words after the verb beyond reply= and id=: the LEDs, a pattern's, or WATCH's name=. */
+/** The words after the verb beyond reply= and id=: the LEDs, a pattern's, for=, or WATCH's name=. */
 export interface RequestExtras {
   leds?: LedSelector;
   pattern?: PatternSpec;
+  forMs?: number;
   name?: string;
 }
 
@@ -160,6 +177,7 @@ export function formatRequest(verb: Verb, replyType: number, id: string, extras:
   const words = [
     leds,
     extras.pattern ? formatPatternWords(extras.pattern) : '',
+    extras.forMs !== undefined ? `for=${extras.forMs}` : '',
     extras.name ? `name=${extras.name}` : '',
   ].filter(Boolean);
   return `${[verb, ...words].join(' ')} reply=${replyType} id=${id}`;

@@ -20,6 +20,9 @@ export const MAX_WATCHERS = 16;
 
 export const WATCH_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,24}$/;
 
-/** What changed: a steady level, a pattern started or ended by itself, ledd exiting. */
-export type ChangeCause = 'on' | 'off' | 'pattern' | 'pattern-end' | 'exit';
-export const CHANGE_CAUSES: readonly ChangeCause[] = ['on', 'off', 'pattern', 'pattern-end', 'exit'];
+/**
+ * What changed: a steady level, a pattern started or ended by itself, a timed
+ * state ended (the LED shows what it gave way to), ledd exiting.
+ */
+export type ChangeCause = 'on' | 'off' | 'pattern' | 'pattern-end' | 'timed-end' | 'exit';
+export const CHANGE_CAUSES: readonly ChangeCause[] = ['on', 'off', 'pattern', 'pattern-end', 'timed-end', 'exit'];
