@@ -323,6 +323,7 @@ export class Board {
   #refresh(show: Show): void {
     if (show.members.size === 0) return;
     const visible = new Set([...show.members].filter((led) => this.#top(led).show === show));
+    const grew = [...visible].some((led) => !show.visible.has(led));
     if (!show.showOn(visible)) return;
     if (visible.size === 0) {
       show.player.stop();
@@ -332,7 +333,13 @@ export class Board {
     if (!show.paused) {
       // LEDs it shows again take the step under way, with the ones it never stopped showing on.
       const levels = show.player.currentLevels();
-      if (levels) this.lines.set(show.levels(levels));
+      if (!grew || !levels) return;
+      try {
+        this.lines.set(show.levels(levels));
+      } catch (error) {
+        show.player.stop();
+        this.#failed(show, stored.spec, error);
+      }
       return;
     }
     let resumed: boolean;

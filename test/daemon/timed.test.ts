@@ -248,3 +248,34 @@ test('a timed chase over three LEDs survives kill -9 and gives each LED back its
   await waitFor('the chase to end', () => timedEnds(second).length === 1, { timeoutMs: 4 * SPAN_MS + 10_000 });
   assert.deepEqual(await shown(second), { red: 'on', amber: 'off', green: 'heartbeat' });
 });
+
+test('a timed state over one LED of a group blink: the others blink on; it rejoins them in step', async (t) => {
+  const ledd = await startLedd(t, { args: THREE });
+  const period = 100 * BOUND_SCALE;
+  await ok(ledd, ['--led', 'red,amber', 'blink', '--on', `${period}ms`, '--off', `${period}ms`]);
+  const steps = (leds: string, since = 0): LogRecord[] =>
+    ledd
+      .records()
+      .filter((record) => record.msg === 'pattern step' && record.leds === leds && (record.atMs as number) >= since);
+  await waitFor('steps on red and amber together', () => steps('red,amber').length >= 2);
+  await ok(ledd, ['--led', 'red', 'off', '--for', span]);
+  const until = Date.parse((await status(ledd)).red!.timed!.until);
+  await waitFor('steps on amber alone', () => steps('amber').length >= 3);
+  await waitFor('the timed off to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN_MS + 10_000 });
+  await waitFor('steps on both again', () => steps('red,amber', until).length >= 3);
+  assert.deepEqual(await shown(ledd), { red: 'blink', amber: 'blink', green: 'off' });
+  const during = levelsOf(ledd, 'red', 0).filter((level) => level.time > until - SPAN_MS + 200 && level.time < until);
+  assert.ok(
+    during.every((level) => !level.on),
+    'red stayed off during its timed off',
+  );
+  // One blink again: each change of red after the end comes with the same change of amber, set by the same call.
+  const red = levelsOf(ledd, 'red', until + period);
+  const amber = levelsOf(ledd, 'amber', until);
+  assert.ok(red.length >= 2, `${red.length} changes of red`);
+  for (const change of red)
+    assert.ok(
+      amber.some((other) => other.on === change.on && Math.abs(other.time - change.time) <= 2),
+      `amber went ${change.on ? 'on' : 'off'} with red at ${change.time}`,
+    );
+});

@@ -787,7 +787,7 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     assert.deepEqual(failures, [], `journalctl -u ledd-cleanup.service:\n${text.slice(-6000)}`);
   });
 
-  test('18. four named LEDs on two chips under systemd: a chase in lockstep, stop, kill -9 restores all four, a held line refuses the start and is left to its holder by the clean-up', () => {
+  test('18. four named LEDs on two chips under systemd: a chase in lockstep, stop, kill -9 restores all four, a timed blink on one while two blink on their own, a held line refuses the start and is left to its holder by the clean-up', () => {
     const item = new Item(['i18.']);
     item.is('i18.start.rc', '0', 'systemctl start with LEDD_LEDS in /etc/default/ledd');
     item.is('i18.list.rc', '0', 'ledctl list');
@@ -844,6 +844,38 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.match(
       'ledctl list after kill -9',
       item.fact('i18.killed_list.out'),
+      /red .* ON\namber .* playing blink \(forever\)\ngreen .* playing blink \(forever\)\nfan .* ON$/,
+    );
+    item.is('i18.timed.rc', '0', 'ledctl --led red blink --for 3s');
+    const during = parseRuns(item.fact('i18.timed.during'));
+    const afterTimed = parseRuns(item.fact('i18.timed.after'));
+    item.ok('red blinks during its timed blink', changesAt(during, 0) >= 6, String(changesAt(during, 0)));
+    item.ok(
+      'amber blinks on its own meanwhile, and after',
+      changesAt(during, 1) >= 6 && changesAt(afterTimed, 1) >= 6,
+      `${changesAt(during, 1)} and ${changesAt(afterTimed, 1)} changes`,
+    );
+    item.equal(
+      'amber and green still blink together',
+      [...during, ...afterTimed]
+        .filter((run) => run.levels[1] !== run.levels[2] && run.count > 1)
+        .map((run) => `${run.levels}*${run.count}`)
+        .join(' '),
+      '',
+    );
+    item.ok(
+      'after the timed blink red is on again (its own state), in every reading; fan on throughout',
+      afterTimed.length > 0 && afterTimed.every((run) => run.levels[0] === '1' && run.levels[3] === '1'),
+      item.fact('i18.timed.after').slice(0, 200),
+    );
+    item.ok(
+      'fan is on in every reading during it',
+      during.every((run) => run.levels[3] === '1'),
+      item.fact('i18.timed.during').slice(0, 200),
+    );
+    item.match(
+      'ledctl list after the timed blink',
+      item.fact('i18.timed_list.out'),
       /red .* ON\namber .* playing blink \(forever\)\ngreen .* playing blink \(forever\)\nfan .* ON$/,
     );
     item.ok('the start with GPIO22 held by gpioset failed', item.fact('i18.busy.rc') !== '0', item.fact('i18.busy.rc'));

@@ -677,6 +677,20 @@ show i18.killed
 sample_leds 2
 fact i18.killed.samples "$SAMPLES"
 run i18.killed_list ledctl list
+# A timed blink on red (on by itself) while amber and green blink on their own:
+# red blinks for 3 s and is on again after; amber and green never notice.
+run i18.timed ledctl --led red blink --on 50ms --off 50ms --for 3s
+# ledd took the command before ledctl returned: its 3 s end before this + 3 s.
+now
+timed_end=$((NOW + 3300))
+sample_leds 2
+fact i18.timed.during "$SAMPLES"
+now
+left=$((timed_end - NOW))
+((left > 0)) && nap "$((left / 1000)).$(printf '%03d' $((left % 1000)))"
+sample_leds 2
+fact i18.timed.after "$SAMPLES"
+run i18.timed_list ledctl list
 run i18.stop2 systemctl stop "$unit"
 wait_no_queue 30
 # A line held by another program: the start is refused, the holder named.
