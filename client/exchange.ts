@@ -77,7 +77,7 @@ export async function exchange(
   verb: Verb,
   key: number,
   timeoutMs: number,
-  extras: Pick<RequestExtras, 'leds' | 'pattern'> = {},
+  extras: Pick<RequestExtras, 'leds' | 'pattern' | 'forMs'> = {},
 ): Promise<Outcome> {
   let queue: MessageQueue;
   try {

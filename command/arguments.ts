@@ -7,6 +7,8 @@ import type { PatternSpec } from '../protocol/pattern.js';
 import type { Verb } from '../protocol/request.js';
 import { ClientError, ClientExit } from '../client/errors.js';
 import { type PatternCommand, type PatternFlags, PatternUsageError, patternRequest } from './pattern-arguments.js';
+import { parseForDuration } from './timed-arguments.js';
+import { TIMED_VERBS } from '../protocol/request.js';
 
 export interface ClientOptions {
   verb: Verb;
@@ -15,6 +17,8 @@ export interface ClientOptions {
   /** --led (or LEDCTL_LED); absent: ledd's first LED. */
   leds?: LedSelector;
   pattern?: PatternSpec;
+  /** --for: the command lasts this long (ms), then the LEDs give way to what they showed. */
+  forMs?: number;
   key: number;
   timeoutMs: number;
   json: boolean;
@@ -71,6 +75,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       '--key': { value: true },
       '--timeout': { value: true },
       '--led': { value: true },
+      '--for': { value: true },
       '--json': { value: false },
       '--help': { value: false },
       '-h': { value: false },
@@ -124,6 +129,10 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (json && verb !== 'STATUS' && verb !== 'WATCH') throw usage('--json goes with status, list or watch');
   const list = word.toLowerCase() === 'list';
   const leds = ledOption(flags.values.get('--led'), env, verb, list);
+  const forText = flags.values.get('--for');
+  if (forText !== undefined && (list || !TIMED_VERBS.includes(verb)))
+    throw usage(`--for goes with on, off, toggle, blink, heartbeat or pattern, not ${word.toLowerCase()}`);
+  const forMs = forText === undefined ? undefined : parseForDuration(forText);
   return {
     kind: 'run',
     options: {
@@ -134,6 +143,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       json,
       ...(leds && { leds }),
       ...(pattern && { pattern }),
+      ...(forMs !== undefined && { forMs }),
     },
   };
 }

@@ -3,11 +3,14 @@
 import { ledReportsOf } from '../protocol/leds.js';
 import { describePattern, type PatternSpec } from '../protocol/pattern.js';
 import type { Reply } from '../protocol/reply.js';
+import { timedText } from './timed-format.js';
 
 export function commandText(reply: Extract<Reply, { ok: true }>, named: boolean, pattern?: PatternSpec): string {
   const playing = pattern ? `; playing: ${describePattern(pattern)}` : '';
-  if (!named) return `LED ${reply.state}${playing}\n`;
   return ledReportsOf(reply)
-    .map((led) => `LED ${led.name} ${led.state}${playing}\n`)
+    .map((led) => {
+      const timed = led.timed ? `; ${timedText(led.timed)}` : '';
+      return `LED ${named ? `${led.name} ` : ''}${led.state}${playing}${timed}\n`;
+    })
     .join('');
 }

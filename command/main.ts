@@ -18,7 +18,7 @@ async function main(argv: readonly string[]): Promise<number> {
     writeOut(`ledctl ${packageVersion()}\n`);
     return ClientExit.ok;
   }
-  const { verb, key, timeoutMs, json, pattern, leds, list } = parsed.options;
+  const { verb, key, timeoutMs, json, pattern, leds, list, forMs } = parsed.options;
   if (verb === 'WATCH') {
     const { watch } = await import('./watch.js');
     return watch(key, json, leds);
@@ -27,6 +27,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const { reply, status, queueId } = await exchange(verb, key, timeoutMs, {
     ...(selector && { leds: selector }),
     ...(pattern && { pattern }),
+    ...(forMs !== undefined && { forMs }),
   });
   if (!reply.ok) {
     throw new ClientError(ClientExit.refused, `ledd refused: ${reply.message} (${reply.code})`);

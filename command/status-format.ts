@@ -4,6 +4,7 @@ import { formatKey, type QueueStatus } from '../native/lib/index.js';
 import { describeGroup, describeUser } from '../common/accounts.js';
 import { type LedReport, ledJson, ledReportsOf } from '../protocol/leds.js';
 import type { Reply } from '../protocol/reply.js';
+import { timedText } from './timed-format.js';
 
 type OkReply = Extract<Reply, { ok: true }>;
 
@@ -25,8 +26,12 @@ function lineOf(reply: OkReply, name: string): string {
   return (reply.fields[`line.${name}`] ?? reply.fields.line ?? '?').replace(/_/g, ' ');
 }
 
-/** "ON, playing blink (3 cycles left, then off)" */
+/** "ON, playing blink (3 cycles left, then off)", and a timed state's end */
 function describeLed(led: LedReport): string {
+  return led.timed ? `${describeShown(led)}, ${timedText(led.timed)}` : describeShown(led);
+}
+
+function describeShown(led: LedReport): string {
   const { pattern } = led;
   if (!pattern) return led.state;
   const cycles = pattern.cyclesLeft === null ? 'forever' : `${pattern.cyclesLeft} cycles left, then ${pattern.then}`;

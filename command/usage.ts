@@ -33,6 +33,11 @@ Commands:
   on, off, toggle and a new pattern each replace the pattern playing on the
   LEDs they name; a pattern on several LEDs plays on them together, and the
   ones a later command does not name play on.
+  Any of them takes --for DURATION: it lasts that long, then each LED goes
+  back to what it would show had the command never come (its level, or its
+  pattern where the pattern's schedule has got to). A command without --for
+  ends the timed states of its LEDs. --for is 10ms to 7d (500ms, 10s, 5m,
+  2h, 1d; a bare number is seconds); it survives a restart of ledd.
   DURATION: 200ms or 1.5s; a bare number is seconds for --on/--off and
   milliseconds in a SPEC. Each step lasts 10 ms to 1 hour; a pattern has at
   most 16 steps; N is at most 1000000.

@@ -2,8 +2,13 @@
 import { type LedSnapshot, type WatchEvent, watchLed } from '../client/watch.js';
 import { ClientExit } from '../client/errors.js';
 import { type LedReport, ledJson, type LedSelector } from '../protocol/leds.js';
+import { timedText } from './timed-format.js';
 
 function describeLed(led: LedReport, named: boolean): string {
+  return led.timed ? `${describeShown(led, named)}, ${timedText(led.timed)}` : describeShown(led, named);
+}
+
+function describeShown(led: LedReport, named: boolean): string {
   const { pattern } = led;
   const head = named ? `LED ${led.name} ${led.state}` : `LED ${led.state}`;
   if (!pattern) return head;
@@ -24,6 +29,7 @@ function textLine(event: WatchEvent, ledSeen: boolean): string {
     case 'change':
       if (event.cause === 'exit') return `ledd is exiting: ${describeState(event)}`;
       if (event.cause === 'pattern-end') return `the pattern ended: ${describeState(event)}`;
+      if (event.cause === 'timed-end') return `the timed state ended: ${describeState(event)}`;
       return describeState(event);
     case 'gone':
       return `ledd went away: ${event.reason}; waiting for it to come back`;

@@ -155,6 +155,23 @@ export class Daemon {
     this.#changed('pattern-end', leds);
   }
 
+  /** Timed states ended: `leds` show what lay under them again (unless driving the lines failed). */
+  timedEnded(leds: readonly number[], error?: unknown): void {
+    const { board } = this.#parts;
+    const shown = leds.map((led) => `${board.names[led]} ${this.#shown(led)}`).join(', ');
+    const what = board.size === 1 ? `the timed state ended: LED ${this.#shown(0)}` : `timed state ended: ${shown}`;
+    if (error) this.#parts.log.error({ err: error, leds: shown }, `${what}, but driving the LEDs failed`);
+    else this.#parts.log.info({ leds: shown }, what);
+    this.#changed('timed-end', leds);
+  }
+
+  /** "ON", "OFF", or what plays ("blinking"). */
+  #shown(led: number): string {
+    const { board } = this.#parts;
+    const pattern = board.pattern(led)?.spec.name;
+    return pattern === undefined ? board.state(led) : PATTERN_STATUS[pattern];
+  }
+
   #changed(cause: ChangeCause, leds: readonly number[]): void {
     this.#reportStatus();
     // An `on` while on changes nothing a watcher needs to hear of; a pattern started on
@@ -176,20 +193,20 @@ export class Daemon {
     }
   }
 
-  /** The LED's level, or the pattern and when it started: what a change is measured against. */
+  /** The LED's level, or the pattern and when it started, and a timed state's end: what a change is measured against. */
   #commandedState(led: number): string {
-    const progress = this.#parts.board.pattern(led);
-    return progress ? `${describePattern(progress.spec)} from ${progress.startedAt}` : this.#parts.board.state(led);
+    const { board } = this.#parts;
+    const progress = board.pattern(led);
+    const shown = progress ? `${describePattern(progress.spec)} from ${progress.startedAt}` : board.state(led);
+    const until = board.until(led);
+    return until === undefined ? shown : `${shown} until ${until}`;
   }
 
   /** systemd's STATUS=: "LED ON" for one LED, "3 LEDs: a ON, b blinking, c OFF" for several. */
   #reportStatus(): void {
     const { board } = this.#parts;
     const { handled, rejected } = this.#handler.stats;
-    const shown = (led: number): string => {
-      const pattern = board.pattern(led)?.spec.name;
-      return pattern === undefined ? board.state(led) : PATTERN_STATUS[pattern];
-    };
+    const shown = (led: number): string => this.#shown(led);
     const leds =
       board.size === 1
         ? `LED ${shown(0)}`

@@ -90,6 +90,12 @@ export class PatternPlayer implements TimedEdge {
     return true;
   }
 
+  /** The levels of the step under way; undefined when nothing plays. */
+  currentLevels(): readonly boolean[] | undefined {
+    const spec = this.#spec;
+    return spec && spec.steps[Math.max(0, this.#next - 1) % spec.steps.length]!.levels;
+  }
+
   stop(): void {
     this.#clock.remove(this);
     this.#spec = undefined;

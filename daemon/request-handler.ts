@@ -2,6 +2,7 @@
 import type { Message } from '../native/lib/index.js';
 import { GpioError } from './gpio/line.js';
 import type { Board } from './board.js';
+import { epochNow } from './edge-clock.js';
 import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
 import { isReplyType } from '../protocol/constants.js';
@@ -216,24 +217,47 @@ export class RequestHandler {
     );
   }
 
+  /** When a for= request's timed state ends (epoch ms); undefined for one without, null when the LEDs cannot take it. */
+  #until(request: Request, leds: readonly number[]): number | undefined | null {
+    if (request.forMs === undefined) return undefined;
+    const until = Math.ceil(epochNow()) + request.forMs;
+    const problem = this.#board.timedProblem(leds, until);
+    if (!problem) return until;
+    this.stats.rejected++;
+    this.#reply(request, formatError(request.id, 'BUSY', problem));
+    return null;
+  }
+
+  /** " for 5000ms (until 12:00:05.000)" in a log line of a timed command. */
+  #forText(request: Request, until: number | undefined): string {
+    return until === undefined ? '' : ` for ${request.forMs}ms (until ${new Date(until).toISOString().slice(11, 23)})`;
+  }
+
   #switch(request: Request, leds: readonly number[]): void {
+    const until = this.#until(request, leds);
+    if (until === null) return;
     const levels = leds.map((led) => (request.verb === 'TOGGLE' ? !this.#board.on(led) : request.verb === 'ON'));
-    if (!this.#carryOut(request, () => this.#board.command(leds, levels))) return;
+    if (!this.#carryOut(request, () => this.#board.command(leds, levels, until))) return;
     this.#reply(request, this.#ok(request, leds));
     const shown = leds.map((led) => `${this.#board.names[led]} ${this.#board.state(led)}`).join(', ');
-    this.#log.info({ leds: shown, verb: request.verb, replyTo: request.replyType }, `LED ${shown}`);
+    this.#log.info(
+      { leds: shown, verb: request.verb, replyTo: request.replyType, ...(until && { until }) },
+      `LED ${shown}${this.#forText(request, until)}`,
+    );
     this.#onStateChange(levels[0] ? 'on' : 'off', leds);
   }
 
   #play(request: Request, leds: readonly number[]): void {
+    const until = this.#until(request, leds);
+    if (until === null) return;
     const spec = request.pattern!;
-    if (!this.#carryOut(request, () => this.#board.play(leds, spec))) return;
+    if (!this.#carryOut(request, () => this.#board.play(leds, spec, undefined, until))) return;
     this.#reply(request, this.#ok(request, leds));
     const what = describePattern(spec);
     const names = leds.map((led) => this.#board.names[led]).join(', ');
     this.#log.info(
-      { pattern: what, leds: names, replyTo: request.replyType },
-      `playing the ${what}${this.#board.size === 1 ? '' : ` on ${names}`}`,
+      { pattern: what, leds: names, replyTo: request.replyType, ...(until && { until }) },
+      `playing the ${what}${this.#board.size === 1 ? '' : ` on ${names}`}${this.#forText(request, until)}`,
     );
     this.#onStateChange('pattern', leds);
   }

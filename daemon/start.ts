@@ -13,8 +13,17 @@ import type { Logger } from './log/logger.js';
 import { ownQueue, QueueOwnershipError } from './queue-owner.js';
 import { createServiceNotifier } from './service-notifier.js';
 import { DaemonExit } from './exit-codes.js';
-import { firstLevel, StateFile, StateFileError, type StoredPattern, type StoredState } from './state-file.js';
+import {
+  firstLevel,
+  StateFile,
+  StateFileError,
+  type StoredLed,
+  type StoredPattern,
+  type StoredState,
+  type StoredTimed,
+} from './state-file.js';
 import { describePattern } from '../protocol/pattern.js';
+import { epochNow } from './edge-clock.js';
 
 /** How the lines are opened: the backend's, or a test's. */
 export type LinesOpener = (
@@ -49,24 +58,43 @@ function startState(config: Config, stateFile: StateFile | null, log: Logger): S
   return new Map(names.map((name) => [name, state.get(name) ?? { on: false }]));
 }
 
-/**
- * The saved patterns, each once with the LEDs that play it: for one that gives
- * each LED its own level, the LED of each level (null: no longer configured).
- */
+/** The LEDs a saved pattern plays on: for one that gives each its own level, the LED of each (null: gone). */
+function patternLeds(pattern: StoredPattern, leds: readonly number[], names: readonly string[]): (number | null)[] {
+  if (!pattern.columns) return [...leds];
+  return pattern.columns.map((column) => (column === null || !names.includes(column) ? null : names.indexOf(column)));
+}
+
+/** The saved base patterns, each once with the LEDs that play it. */
 function savedPatterns(state: StoredState, names: readonly string[]): Map<StoredPattern, (number | null)[]> {
-  const patterns = new Map<StoredPattern, (number | null)[]>();
+  const members = new Map<StoredPattern, number[]>();
   names.forEach((name, led) => {
     const pattern = state.get(name)?.pattern;
-    if (pattern && !pattern.columns) patterns.set(pattern, [...(patterns.get(pattern) ?? []), led]);
-    if (pattern?.columns)
-      patterns.set(
-        pattern,
-        pattern.columns.map((column) => (column === null || !names.includes(column) ? null : names.indexOf(column))),
-      );
+    if (pattern) members.set(pattern, [...(members.get(pattern) ?? []), led]);
   });
-  // A pattern none of whose LEDs is configured any more plays for nobody.
-  for (const [pattern, leds] of patterns) if (leds.every((led) => led === null)) patterns.delete(pattern);
+  const patterns = new Map<StoredPattern, (number | null)[]>();
+  for (const [pattern, leds] of members) {
+    const played = patternLeds(pattern, leds, names);
+    // A pattern none of whose LEDs is configured any more plays for nobody.
+    if (played.some((led) => led !== null)) patterns.set(pattern, played);
+  }
   return patterns;
+}
+
+/** The saved timed states, each once with its LEDs and their levels, the one ending last first. */
+function savedTimed(state: StoredState, names: readonly string[]): Map<StoredTimed, Map<number, boolean>> {
+  const timed = new Map<StoredTimed, Map<number, boolean>>();
+  names.forEach((name, led) => {
+    for (const layer of state.get(name)?.timed ?? [])
+      timed.set(layer.timed, (timed.get(layer.timed) ?? new Map<number, boolean>()).set(led, layer.on));
+  });
+  return new Map([...timed].sort(([a], [b]) => b.until - a.until));
+}
+
+/** The level an LED shows first: its top unexpired timed state's, else its own. */
+function initialLevel(stored: StoredLed, name: string, now: number): boolean {
+  const top = stored.timed?.findLast((layer) => layer.timed.until > now);
+  const layer = top ? { on: top.on, pattern: top.timed.pattern } : stored;
+  return layer.pattern ? firstLevel(layer.pattern, name) : layer.on;
 }
 
 /** Builds a running daemon; the caller wires its signals and runs it. */
@@ -75,10 +103,8 @@ export async function startDaemon(config: Config, log: Logger, openLines: LinesO
   const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile);
   const names = config.leds.map((led) => led.name);
   const restored = startState(config, stateFile, log);
-  const initial = (led: number): boolean => {
-    const stored = restored.get(names[led]!)!;
-    return stored.pattern ? firstLevel(stored.pattern, names[led]!) : stored.on;
-  };
+  const openedAt = epochNow();
+  const initial = (led: number): boolean => initialLevel(restored.get(names[led]!)!, names[led]!, openedAt);
   const { queue, adopted } = ownQueue({ key: config.key, mode: config.mode, gid: config.gid });
   log.info(
     { key: formatKey(config.key), queueId: queue.id, adopted, mode: `0${config.mode.toString(8)}` },
@@ -98,6 +124,7 @@ export async function startDaemon(config: Config, log: Logger, openLines: LinesO
       onPersistError: (error) =>
         log.error({ err: error }, `the LEDs changed but their state could not be saved: ${error.message}`),
       onPatternEnd: (leds, spec, error) => daemon.patternEnded(leds, spec, error),
+      onTimedEnd: (leds, error) => daemon.timedEnded(leds, error),
       ...(traceEdges && {
         onEdge: (edge, leds) =>
           log.debug(
@@ -136,12 +163,32 @@ export async function startDaemon(config: Config, log: Logger, openLines: LinesO
         resumed ? `resumed the ${what}${where}` : `the ${what}${where} ended while ledd was down`,
       );
     }
+    resumeTimed(board, savedTimed(restored, names), log);
     return daemon;
   } catch (error) {
     lines?.release();
     stateFile?.close();
     if (!adopted) queue.remove();
     throw error;
+  }
+}
+
+/** Lays the saved timed states that have not ended over the LEDs again; the ended ones are gone. */
+function resumeTimed(board: Board, saved: Map<StoredTimed, Map<number, boolean>>, log: Logger): void {
+  const { names } = board;
+  for (const [timed, levels] of saved) {
+    const leds = [...levels.keys()];
+    const on = leds.map((led) => names[led]).join(', ');
+    const where = names.length === 1 ? '' : ` on ${on}`;
+    const until = new Date(timed.until).toISOString();
+    if (timed.until <= epochNow()) {
+      log.info({ leds: on, until }, `the timed state${where} ended while ledd was down (at ${until})`);
+      continue;
+    }
+    if (timed.pattern)
+      board.play(patternLeds(timed.pattern, leds, names), timed.pattern.spec, timed.pattern.startedAt, timed.until);
+    else board.command(leds, [...levels.values()], timed.until);
+    log.info({ leds: on, until }, `resumed the timed state${where} until ${until}`);
   }
 }
 

@@ -44,11 +44,27 @@ export interface StoredPattern {
   columns?: (string | null)[];
 }
 
+/** A timed command, shared by its LEDs: when it ends, and the pattern it plays (if it does). */
+export interface StoredTimed {
+  /** Epoch milliseconds. */
+  until: number;
+  pattern?: StoredPattern;
+}
+
+/** One LED's part in a timed command. */
+export interface StoredTimedLayer {
+  timed: StoredTimed;
+  /** Its steady level; with a pattern, the level it ends in. */
+  on: boolean;
+}
+
 /** One LED's saved state. */
 export interface StoredLed {
   /** The commanded level; with a pattern, the level it ends in. */
   on: boolean;
   pattern?: StoredPattern;
+  /** Timed states over it, the first lowest (each ends before the one under it). */
+  timed?: StoredTimedLayer[];
 }
 
 /**
@@ -95,10 +111,31 @@ function patternRecord(pattern: StoredPattern): PatternRecord {
   };
 }
 
-/** One LED: the format ledd has always written, which an older ledd reads too. */
+const levelWord = (on: boolean): 'on' | 'off' => (on ? 'on' : 'off');
+
+/** One LED: the format ledd has always written, which an older ledd reads too (and ignores `timed`). */
 function oneLedRecord(led: StoredLed): object {
   const pattern = led.pattern && patternRecord(led.pattern);
-  return { led: led.on ? 'on' : 'off', ...(pattern && { pattern }) };
+  const timed = led.timed?.map(({ timed: entry, on }) => ({
+    until: entry.until,
+    led: levelWord(on),
+    ...(entry.pattern && { pattern: patternRecord(entry.pattern) }),
+  }));
+  return { led: levelWord(led.on), ...(pattern && { pattern }), ...(timed && timed.length > 0 && { timed }) };
+}
+
+/** Every timed command once, with its LEDs' levels; the one ending last first (the order they lie in). */
+function timedRecords(state: StoredState): object[] {
+  const commands = new Map<StoredTimed, Record<string, 'on' | 'off'>>();
+  for (const [name, led] of state)
+    for (const { timed, on } of led.timed ?? []) commands.set(timed, { ...commands.get(timed), [name]: levelWord(on) });
+  return [...commands]
+    .sort(([a], [b]) => b.until - a.until)
+    .map(([timed, leds]) => ({
+      until: timed.until,
+      leds,
+      ...(timed.pattern && { pattern: patternRecord(timed.pattern) }),
+    }));
 }
 
 /** The record's text: padded to one page when it fits in one (most do), else as long as it is. */
@@ -114,9 +151,11 @@ function severalLeds(state: StoredState): object {
   for (const [name, led] of state) {
     if (led.pattern) patterns.set(led.pattern, [...(patterns.get(led.pattern) ?? []), name]);
   }
+  const timed = timedRecords(state);
   return {
-    leds: Object.fromEntries([...state].map(([name, led]) => [name, led.on ? 'on' : 'off'])),
+    leds: Object.fromEntries([...state].map(([name, led]) => [name, levelWord(led.on)])),
     patterns: [...patterns].map(([pattern, leds]) => ({ leds, ...patternRecord(pattern) })),
+    ...(timed.length > 0 && { timed }),
     at: new Date().toISOString(),
   };
 }
@@ -156,12 +195,21 @@ const isLevel = (value: unknown): value is 'on' | 'off' => value === 'on' || val
  */
 function parseRecord(parsed: unknown, firstLed: string): { state: StoredState; problem?: string } | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { led, pattern, leds, patterns } = parsed as Record<string, unknown>;
+  const { led, pattern, leds, patterns, timed } = parsed as Record<string, unknown>;
+  if (timed !== undefined && !Array.isArray(timed)) return undefined;
   if (isLevel(led)) {
     const on = led === 'on';
     const restored = pattern === undefined ? undefined : storedPattern(pattern, on);
     const state: StoredState = new Map([[firstLed, { on, ...(restored && { pattern: restored }) }]]);
-    return pattern !== undefined && !restored ? { state, problem: 'its pattern is not valid; ignored' } : { state };
+    const problems = pattern !== undefined && !restored ? ['its pattern is not valid; ignored'] : [];
+    // The one-LED format's timed entries hold `led` where the other's hold `leds`.
+    const entries = (timed ?? []).map((entry: unknown) => {
+      const level = (entry as { led?: unknown } | null)?.led;
+      return { entry, levels: isLevel(level) ? { [firstLed]: level } : undefined };
+    });
+    const dropped = addTimed(state, entries);
+    if (dropped > 0) problems.push(`${dropped} of its timed states are not valid; ignored`);
+    return problems.length > 0 ? { state, problem: problems.join('; ') } : { state };
   }
   if (typeof leds !== 'object' || leds === null || !Array.isArray(patterns)) return undefined;
   const state: StoredState = new Map();
@@ -178,12 +226,60 @@ function parseRecord(parsed: unknown, firstLed: string): { state: StoredState; p
       invalid++;
       continue;
     }
-    // A level for an LED that is not in the file any more plays for nobody.
-    if (restored.columns)
-      restored.columns = restored.columns.map((column) => (column !== null && state.has(column) ? column : null));
+    forgetMissing(restored, state);
     for (const name of names) state.set(name as string, { on: restored.spec.then, pattern: restored });
   }
-  return invalid > 0 ? { state, problem: `${invalid} of its patterns are not valid; ignored` } : { state };
+  const problems = invalid > 0 ? [`${invalid} of its patterns are not valid; ignored`] : [];
+  const entries = (timed ?? []).map((entry: unknown) => {
+    const levels = (entry as { leds?: unknown } | null)?.leds;
+    const valid = typeof levels === 'object' && levels !== null && Object.values(levels).every(isLevel);
+    return { entry, levels: valid ? (levels as Record<string, 'on' | 'off'>) : undefined };
+  });
+  const dropped = addTimed(state, entries);
+  if (dropped > 0) problems.push(`${dropped} of its timed states are not valid; ignored`);
+  return problems.length > 0 ? { state, problem: problems.join('; ') } : { state };
+}
+
+/** A level for an LED that is not in the file any more plays for nobody. */
+function forgetMissing(pattern: StoredPattern, state: StoredState): void {
+  if (pattern.columns)
+    pattern.columns = pattern.columns.map((column) => (column !== null && state.has(column) ? column : null));
+}
+
+/**
+ * Lays the timed entries over the LEDs of `state` they name, the one ending
+ * last lowest; returns how many were not valid. An entry whose LEDs are none
+ * of the file's is dropped as nobody's.
+ */
+function addTimed(
+  state: StoredState,
+  entries: { entry: unknown; levels: Record<string, 'on' | 'off'> | undefined }[],
+): number {
+  let invalid = 0;
+  const valid: { timed: StoredTimed; levels: [string, boolean][] }[] = [];
+  for (const { entry, levels } of entries) {
+    const { until, pattern } = (entry ?? {}) as Record<string, unknown>;
+    const members = Object.entries(levels ?? {}).filter(([name]) => state.has(name));
+    const first = members[0];
+    const restored = pattern === undefined || !first ? undefined : storedPattern(pattern, first[1] === 'on');
+    if (!levels || typeof until !== 'number' || !Number.isFinite(until) || (pattern !== undefined && !restored)) {
+      invalid++;
+      continue;
+    }
+    if (!first) continue;
+    if (restored) forgetMissing(restored, state);
+    valid.push({
+      timed: { until, ...(restored && { pattern: restored }) },
+      levels: members.map(([name, level]) => [name, level === 'on']),
+    });
+  }
+  valid.sort((a, b) => b.timed.until - a.timed.until);
+  for (const { timed, levels } of valid)
+    for (const [name, on] of levels) {
+      const led = state.get(name)!;
+      (led.timed ??= []).push({ timed, on });
+    }
+  return invalid;
 }
 
 export class StateFile {

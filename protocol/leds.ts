@@ -17,13 +17,7 @@
 // as before there were several.
 import { formatLabel, LABEL_PATTERN, parseLabel, type PatternName, PATTERN_NAMES } from './pattern.js';
 import type { LedState, Reply } from './reply.js';
-import {
-  formatTimedSuffix,
-  parseTimedSuffix,
-  timedFields,
-  timedOfFields,
-  type TimedReport,
-} from './timed.js';
+import { formatTimedSuffix, parseTimedSuffix, timedFields, timedOfFields, type TimedReport } from './timed.js';
 
 export const MAX_LEDS = 32;
 /** The LED's name when ledd is started without --led. */
@@ -168,9 +162,7 @@ export function ledJson(report: LedReport, line?: string): Record<string, unknow
       then: report.pattern.then,
       ...(report.pattern.label !== undefined && { label: report.pattern.label }),
     },
-    timed: report.timed
-      ? { until: new Date(report.timed.until).toISOString(), after: report.timed.after }
-      : null,
+    timed: report.timed ? { until: new Date(report.timed.until).toISOString(), after: report.timed.after } : null,
     ...(line !== undefined && { line }),
   };
 }

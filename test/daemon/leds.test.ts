@@ -99,9 +99,9 @@ test('status, list and --json describe every LED with its line; an unknown LED i
   const status = JSON.parse(await ok(ledd, ['status', '--json'])) as { led: string; leds: LedJson[] };
   assert.equal(status.led, 'off', 'led: the first LED, as before');
   assert.deepEqual(status.leds, [
-    { name: 'red', led: 'off', pattern: null, line: 'simulated GPIO17' },
-    { name: 'amber', led: 'on', pattern: null, line: 'simulated GPIO27 (active-low)' },
-    { name: 'green', led: 'off', pattern: null, line: 'simulated gpiochip1:22' },
+    { name: 'red', led: 'off', pattern: null, timed: null, line: 'simulated GPIO17' },
+    { name: 'amber', led: 'on', pattern: null, timed: null, line: 'simulated GPIO27 (active-low)' },
+    { name: 'green', led: 'off', pattern: null, timed: null, line: 'simulated gpiochip1:22' },
   ]);
   assert.deepEqual(JSON.parse(await ok(ledd, ['list', '--json'])), status.leds, 'list --json: the same LEDs');
   assert.equal(
@@ -143,7 +143,11 @@ test('ledctl watch --led: each notice names the LEDs that changed, of those watc
   await ok(ledd, ['on', '--led', 'green']);
   const change = await watch.nextJson<Line>(10_000);
   assert.equal(change.cause, 'on');
-  assert.deepEqual(change.leds, [{ name: 'green', led: 'on', pattern: null }], 'red is not watched: no line for it');
+  assert.deepEqual(
+    change.leds,
+    [{ name: 'green', led: 'on', pattern: null, timed: null }],
+    'red is not watched: no line for it',
+  );
   await ok(ledd, ['blink', '--led', '*']);
   const blink = await watch.nextJson<Line>(10_000);
   assert.deepEqual(

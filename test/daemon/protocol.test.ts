@@ -228,3 +228,58 @@ test('leds= in a reply: each LED with its level and pattern, read back the same;
   const long = formatOk('q3', 'ON', { leds: formatLedReports(reports), ...lines });
   assert.ok(long.length > 1000 && long.endsWith('line.led31=GPIO31_on_gpiochip4_line_31'), long);
 });
+
+test('for= on a command that changes the LEDs, once, 10 ms to a week; refused elsewhere with why', () => {
+  const replyType = REPLY_TYPE_BASE + 7;
+  const text = formatRequest('BLINK', replyType, 'f1', { pattern: blinkSpec(100, 100, 0, false), forMs: 10_000 });
+  const parsed = parseRequest(1, bytes(text));
+  assert.ok(parsed.ok);
+  assert.equal(parsed.request.forMs, 10_000);
+  assert.deepEqual(parsed.request.pattern, blinkSpec(100, 100, 0, false), 'for= is not a pattern option');
+  for (const verb of ['ON', 'OFF', 'TOGGLE', 'HEARTBEAT', 'PATTERN 1:100,0:100'])
+    assert.equal((parseRequest(1, bytes(`${verb} for=10`)) as { request: { forMs: number } }).request.forMs, 10, verb);
+  assert.equal((parseRequest(1, bytes('on FOR=604800000')) as { request: { forMs: number } }).request.forMs, 604800000);
+  for (const [request, reason] of [
+    ['ON for=9', /^for= must be a whole number of milliseconds from 10 to 604800000 \(a week\), not 9$/],
+    ['ON for=604800001', /from 10 to 604800000 \(a week\), not 604800001$/],
+    ['ON for=1.5', /^for=1\.5 is not a whole number of milliseconds from 10/],
+    ['ON for=', /^for= is not a whole number/],
+    ['ON for=10 for=20', /^for= is given more than once$/],
+    ['STATUS for=100', /^STATUS takes no for=: only a command that changes the LEDs can last a while$/],
+    ['WATCH for=100 reply=1073741825 id=a', /^WATCH takes no for=/],
+  ] as const) {
+    const result = parseRequest(1, bytes(request));
+    assert.ok(!result.ok, request);
+    assert.equal(result.rejection.code, 'BAD_OPTION', request);
+    assert.match(result.rejection.reason, reason, request);
+  }
+});
+
+test('a timed state in leds= and in until= after=: read back the same', () => {
+  const reports: LedReport[] = [
+    {
+      name: 'red',
+      state: 'ON',
+      pattern: null,
+      timed: { until: 1_796_569_857_668, after: { kind: 'blink', label: 'slow one' } },
+    },
+    {
+      name: 'amber',
+      state: 'OFF',
+      pattern: { kind: 'heartbeat', cyclesLeft: null, then: 'on' },
+      timed: { until: 1_796_569_857_000, after: { kind: 'off' } },
+    },
+    { name: 'green', state: 'OFF', pattern: null },
+  ];
+  const text = formatLedReports(reports);
+  assert.equal(text, 'red:ON;1796569857668;blink:slow+one,amber:OFF:heartbeat:forever:on;1796569857000;off,green:OFF');
+  assert.deepEqual(parseLedReports(text), reports);
+  for (const bad of ['red:ON;12', 'red:ON;12;dim', 'red:ON;x;on', 'red:ON;12;on:label', 'red:ON;12;on;3'])
+    assert.equal(parseLedReports(bad), null, bad);
+  const head = parseReply(bytes(formatOk('a', 'ON', { until: '1796569857668', after: 'pattern:chase' })));
+  assert.ok(head?.ok);
+  assert.deepEqual(ledReportsOf(head).at(0)?.timed, {
+    until: 1_796_569_857_668,
+    after: { kind: 'pattern', label: 'chase' },
+  });
+});

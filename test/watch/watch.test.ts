@@ -45,7 +45,7 @@ test('ledctl watch --json: a line for each change from ledctl, the chapter clien
   const watch = watcher(t, ledd.key);
   const first = await nextEvent(watch);
   // leds: the LED as status --json shows it too (one LED, unnamed: "led").
-  const led = (state: 'on' | 'off') => [{ name: 'led', led: state, pattern: null }];
+  const led = (state: 'on' | 'off') => [{ name: 'led', led: state, pattern: null, timed: null }];
   assert.deepEqual(first, {
     event: 'subscribed',
     cause: null,
@@ -185,4 +185,30 @@ test(`WATCH on the wire: refused without reply=, with a bad name, and beyond ${M
   const result = await refused.wait();
   assert.equal(result.code, 1, refused.describe());
   assert.match(result.stderr, /^ledctl: ledd refused to be watched: ledd has 16 watchers already; stop one/);
+});
+
+test('ledctl watch: a timed state shows its end and what follows; its end is a change of its own', async (t) => {
+  const ledd = await startLedd(t);
+  await ledctl(ledd.key, ['on']);
+  const json = watcher(t, ledd.key);
+  const text = watcher(t, ledd.key, false);
+  await nextEvent(json);
+  await text.nextLine(/watching ledd/, 10_000);
+
+  await ledctl(ledd.key, ['blink', '--on', '50ms', '--off', '50ms', '--label', 'alarm', '--for', '2s']);
+  const started = (await nextEvent(json)) as WatchLine & { leds: { timed: { until: string; after: unknown } }[] };
+  assert.equal(started.cause, 'pattern');
+  assert.match(started.leds[0]!.timed.until, /^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+  assert.deepEqual(started.leds[0]!.timed.after, { kind: 'on' });
+  assert.match(
+    await text.nextLine(/alarm/, 10_000),
+    /LED ON, "alarm" \(blink\) playing \(forever, then off\), until \d\d:\d\d:\d\d UTC \([\d.]+ s left\), then on$/,
+  );
+
+  const ended = (await nextEvent(json)) as WatchLine & { leds: { timed: unknown }[] };
+  assert.equal(ended.cause, 'timed-end');
+  assert.equal(ended.state, 'ON');
+  assert.equal(ended.pattern, null);
+  assert.equal(ended.leds[0]!.timed, null);
+  assert.match(await text.nextLine(/timed state ended/, 10_000), /the timed state ended: LED ON$/);
 });
