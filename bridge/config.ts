@@ -28,6 +28,9 @@ export interface BridgeConfig {
   cert: Buffer | undefined;
   privateKey: Buffer | undefined;
   reconnectMaxMs: number;
+  /** What Home Assistant's flash short and flash long last, in seconds (flash_time_short, flash_time_long). */
+  flashTimeShort: number;
+  flashTimeLong: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -45,6 +48,8 @@ export const options = {
   certFile: { flag: '--cert-file', env: 'LEDD_MQTT_CERT_FILE' },
   keyFile: { flag: '--key-file', env: 'LEDD_MQTT_KEY_FILE' },
   reconnectMax: { flag: '--reconnect-max', env: 'LEDD_MQTT_RECONNECT_MAX' },
+  flashTimeShort: { flag: '--flash-time-short', env: 'LEDD_MQTT_FLASH_TIME_SHORT' },
+  flashTimeLong: { flag: '--flash-time-long', env: 'LEDD_MQTT_FLASH_TIME_LONG' },
   logLevel: { flag: '--log-level', env: 'LEDD_MQTT_LOG_LEVEL' },
   logFormat: { flag: '--log-format', env: 'LEDD_MQTT_LOG_FORMAT' },
 } satisfies Record<string, Option>;
@@ -52,7 +57,11 @@ export const options = {
 /** The systemd credential (LoadCredential=mqtt-password:...) read when no password file is named. */
 export const PASSWORD_CREDENTIAL = 'mqtt-password';
 
-export type ParsedCommandLine = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: BridgeConfig };
+export type ParsedCommandLine =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  /** --remove: clear every retained topic of this node at the broker, then exit. */
+  | { kind: 'run' | 'remove'; config: BridgeConfig };
 
 /** The host name as Home Assistant and MQTT topics accept it: letters, digits, '_' and '-'. */
 export function sanitiseNodeId(name: string): string {
@@ -114,6 +123,16 @@ function parseSeconds(option: Option, value: string): number {
   return seconds * 1000;
 }
 
+/** Home Assistant's flash times are whole seconds (its cv.positive_int); a day is far beyond any alert. */
+export const MAX_FLASH_SECONDS = 86_400;
+
+function parseFlashSeconds(option: Option, value: string): number {
+  const seconds = Number(value);
+  if (!/^\d{1,5}$/.test(value) || seconds < 1 || seconds > MAX_FLASH_SECONDS)
+    throw badValue(option, value, `give whole seconds from 1 to ${MAX_FLASH_SECONDS}`);
+  return seconds;
+}
+
 function readFileFor(option: Option, file: string): Buffer {
   try {
     return readFileSync(path.resolve(file));
@@ -156,6 +175,7 @@ export function parseCommandLine(
     '--help': { value: false },
     '-h': { value: false },
     '--version': { value: false },
+    '--remove': { value: false },
   };
   for (const option of Object.values(options)) specs[option.flag] = { value: true };
   const flags = parseFlags(argv, specs);
@@ -204,8 +224,16 @@ export function parseCommandLine(
     );
 
   const nodeId = read(options.nodeId, parseNodeId, sanitiseNodeId(hostname));
+  const flashTimeShort = read(options.flashTimeShort, parseFlashSeconds, 2);
+  const flashTimeLong = read(options.flashTimeLong, parseFlashSeconds, 10);
+  if (flashTimeShort > flashTimeLong)
+    throw badValue(
+      options.flashTimeShort,
+      String(flashTimeShort),
+      `a short flash cannot last longer than a long one (${options.flashTimeLong.flag} ${flashTimeLong})`,
+    );
   return {
-    kind: 'run',
+    kind: flags.switches.has('--remove') ? 'remove' : 'run',
     config: {
       brokerUrl,
       clientId: read(options.clientId, parseClientId, `ledd-${sanitiseNodeId(hostname)}`.slice(0, 64)),
@@ -219,6 +247,8 @@ export function parseCommandLine(
       cert,
       privateKey,
       reconnectMaxMs: read(options.reconnectMax, parseSeconds, 30_000),
+      flashTimeShort,
+      flashTimeLong,
       logLevel: read(
         options.logLevel,
         (option, value) => oneOf<LogLevel>(option, value, ['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
@@ -246,5 +276,7 @@ export function describeConfig(config: BridgeConfig): Record<string, unknown> {
     password: config.password === undefined ? 'none' : 'from file',
     ca: config.ca !== undefined,
     clientCert: config.cert !== undefined,
+    flashTimeShort: config.flashTimeShort,
+    flashTimeLong: config.flashTimeLong,
   };
 }

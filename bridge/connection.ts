@@ -9,7 +9,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 
 import type { BridgeConfig } from './config.js';
 import type { Logger } from './log.js';
-import { NOT_AVAILABLE, type Topics } from './topics.js';
+import { NOT_AVAILABLE, type NodeTopics } from './topics.js';
 
 /** CONNACK codes that mean the credentials or their rights: 3.1.1's 4 and 5, MQTT 5's 134 and 135. */
 const AUTH_REFUSALS: Record<number, string> = {
@@ -40,7 +40,7 @@ export class BrokerConnection {
   #wasConnected = false;
   #lastError: string | undefined;
 
-  constructor(config: BridgeConfig, topics: Topics, log: Logger, handlers: ConnectionHandlers) {
+  constructor(config: BridgeConfig, topics: NodeTopics, log: Logger, handlers: ConnectionHandlers) {
     this.#log = log;
     this.#maxDelayMs = config.reconnectMaxMs;
     const options: IClientOptions = {
@@ -116,9 +116,23 @@ export class BrokerConnection {
     }, delay);
   }
 
-  subscribe(topics: string[]): void {
-    this.#client.subscribe(topics, { qos: 1 }, (error) => {
-      if (error) this.#log.warn(`subscribing to ${topics.join(', ')} failed: ${error.message}`);
+  /** Resolves once the broker granted the subscription (false: it failed, and is logged). */
+  subscribe(topics: string[], qos: 0 | 1 = 1): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.#client.subscribe(topics, { qos }, (error) => {
+        if (error) this.#log.warn(`subscribing to ${topics.join(', ')} failed: ${error.message}`);
+        resolve(!error);
+      });
+    });
+  }
+
+  /** Resolves once the broker acknowledged it: every message it sent for them before has arrived. */
+  unsubscribe(topics: string[]): Promise<void> {
+    return new Promise((resolve) => {
+      this.#client.unsubscribe(topics, (error) => {
+        if (error) this.#log.debug(`unsubscribing from ${topics.join(', ')} failed: ${error.message}`);
+        resolve();
+      });
     });
   }
 

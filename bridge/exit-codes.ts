@@ -8,4 +8,8 @@ export const BridgeExit = {
   queuePermission: 3,
   /** The broker refused the login: wrong user name or password, or not authorised. */
   brokerAuth: 4,
+  /** --remove: the broker could not be reached, so nothing was cleared. */
+  brokerUnreachable: 5,
+  /** --remove: this node's bridge is online; stop it first, or it publishes everything again. */
+  bridgeRunning: 6,
 } as const;

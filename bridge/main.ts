@@ -4,10 +4,10 @@ import { UsageError } from '../common/flags.js';
 import { packageVersion } from '../common/version.js';
 import { Bridge } from './bridge.js';
 import { describeConfig, parseCommandLine } from './config.js';
-import { deviceInfo } from './device.js';
 import { BridgeExit } from './exit-codes.js';
 import { helpText } from './help.js';
 import { createLogger } from './log.js';
+import { removeNode } from './remove.js';
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -27,6 +27,12 @@ async function main(argv: string[]): Promise<number> {
     return BridgeExit.ok;
   }
   const { config } = parsed;
+  if (parsed.kind === 'remove') {
+    return removeNode(config, {
+      done: (line) => process.stdout.write(`ledd-mqtt: ${line}\n`),
+      failed: (line) => process.stderr.write(`ledd-mqtt: ${line}\n`),
+    });
+  }
   const log = createLogger(config.logLevel, config.logFormat);
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
@@ -37,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   }
   log.info(describeConfig(config), 'starting');
   try {
-    const code = await new Bridge(config, deviceInfo(), log).run(stop.signal);
+    const code = await new Bridge(config, log).run(stop.signal);
     if (code === BridgeExit.ok) log.info('stopped');
     return code;
   } catch (error) {

@@ -9,32 +9,65 @@ import { parseCommand } from '../../bridge/commands.js';
 import { parseCommandLine, sanitiseNodeId } from '../../bridge/config.js';
 import { RecentIds } from '../../bridge/duplicates.js';
 import { EFFECT_NAMES, effectFor } from '../../bridge/effects.js';
-import { discoveryPayload, statePayload, topicsFor } from '../../bridge/topics.js';
+import { deviceModel } from '../../bridge/device.js';
+import { discoveryPayload } from '../../bridge/discovery.js';
+import { isFlashLabel, shownReport } from '../../bridge/flash.js';
+import { ghostTopics, topicMatches } from '../../bridge/ghosts.js';
+import { lightTopics, nodeTopics, statePayload } from '../../bridge/topics.js';
 import { UsageError } from '../../common/flags.js';
 import { tempDir } from '../daemon/harness.js';
 import { runChild } from '../helpers/process.js';
 import { BRIDGE } from './harness.js';
 
-const parse = (text: string) => parseCommand(Buffer.from(text));
+const TIMES = { flashTimeShort: 2, flashTimeLong: 10 };
+const parse = (text: string) => parseCommand(Buffer.from(text), TIMES);
+/** The steps of a command that parses: verb, for= and label of each. */
+const steps = (text: string) => {
+  const result = parse(text);
+  assert.ok(result.ok, `${text}: ${(result as { problem?: string }).problem}`);
+  return result.command.steps.map((step) => ({
+    verb: step.verb,
+    ...(step.forMs !== undefined && { forMs: step.forMs }),
+    ...(step.pattern?.label !== undefined && { label: step.pattern.label }),
+  }));
+};
 
 test('commands: Home Assistant JSON light payloads become ledd requests', () => {
-  assert.deepEqual(parse('{"state":"ON"}'), { ok: true, command: { verb: 'ON' } });
-  assert.deepEqual(parse('{"state":"off"}'), { ok: true, command: { verb: 'OFF' } });
-  assert.deepEqual(parse('{"state":"OFF","effect":"heartbeat"}'), { ok: true, command: { verb: 'OFF' } });
-  assert.deepEqual(parse('{"state":"ON","brightness":255,"transition":2}'), { ok: true, command: { verb: 'ON' } });
-  const heartbeat = parse('{"state":"ON","effect":"heartbeat"}');
-  assert.ok(heartbeat.ok);
-  assert.equal(heartbeat.command.verb, 'HEARTBEAT');
-  assert.equal(heartbeat.command.effect, 'heartbeat');
+  assert.deepEqual(steps('{"state":"ON"}'), [{ verb: 'ON' }]);
+  assert.deepEqual(steps('{"state":"off"}'), [{ verb: 'OFF' }]);
+  assert.deepEqual(steps('{"state":"OFF","effect":"heartbeat"}'), [{ verb: 'OFF' }]);
+  assert.deepEqual(steps('{"state":"ON","brightness":255}'), [{ verb: 'ON' }]);
+  assert.deepEqual(steps('{"state":"ON","effect":"heartbeat"}'), [{ verb: 'HEARTBEAT', label: 'heartbeat' }]);
   const fast = parse('{"state":"ON","effect":"fast blink"}');
   assert.ok(fast.ok);
-  assert.equal(fast.command.verb, 'BLINK');
+  assert.equal(fast.command.steps[0]!.verb, 'BLINK');
+  assert.equal(fast.command.steps[0]!.effect, 'fast blink');
   assert.deepEqual(
-    fast.command.pattern?.steps.map((step) => step.ms),
+    fast.command.steps[0]!.pattern?.steps.map((step) => step.ms),
     [100, 100],
   );
   const flash = parse('{"effect":"flash"}');
-  assert.ok(flash.ok && flash.command.pattern?.repeat === 3 && flash.command.pattern.then === true);
+  assert.ok(flash.ok && flash.command.steps[0]!.pattern?.repeat === 3 && flash.command.steps[0]!.pattern.then === true);
+});
+
+test('commands: flash is a timed blink of flash_time_short or flash_time_long, alone or after OFF or an effect', () => {
+  assert.deepEqual(steps('{"state":"ON","flash":"short"}'), [{ verb: 'BLINK', forMs: 2000, label: 'flash short' }]);
+  assert.deepEqual(steps('{"state":"ON","flash":"LONG"}'), [{ verb: 'BLINK', forMs: 10_000, label: 'flash long' }]);
+  // What Home Assistant sends: the discovery's flash time in seconds.
+  assert.deepEqual(steps('{"state":"ON","flash":2}'), [{ verb: 'BLINK', forMs: 2000, label: 'flash short' }]);
+  assert.deepEqual(steps('{"state":"ON","flash":10}'), [{ verb: 'BLINK', forMs: 10_000, label: 'flash long' }]);
+  assert.deepEqual(steps('{"flash":0.5}'), [{ verb: 'BLINK', forMs: 500, label: 'flash 0.5s' }]);
+  assert.deepEqual(steps('{"state":"OFF","flash":2}'), [
+    { verb: 'OFF' },
+    { verb: 'BLINK', forMs: 2000, label: 'flash short' },
+  ]);
+  assert.deepEqual(steps('{"state":"ON","effect":"heartbeat","flash":"short"}'), [
+    { verb: 'HEARTBEAT', label: 'heartbeat' },
+    { verb: 'BLINK', forMs: 2000, label: 'flash short' },
+  ]);
+  const times = parseCommand(Buffer.from('{"state":"ON","flash":"short"}'), { flashTimeShort: 3, flashTimeLong: 7 });
+  assert.ok(times.ok);
+  assert.equal(times.command.steps[0]!.forMs, 3000, 'the configured flash_time_short');
 });
 
 test('commands: every refusal says what was wrong', () => {
@@ -50,6 +83,15 @@ test('commands: every refusal says what was wrong', () => {
     ['{"brightness":3}', /neither "state" nor "effect"/],
     [`{"state":"ON","x":"${'y'.repeat(2000)}"}`, /more than 1024/],
     ['\u0000\u0001', /is not JSON/],
+    [
+      '{"state":"ON","flash":"medium"}',
+      /"flash" must be "short" \(2 s\), "long" \(10 s\) or a number of seconds.*not "medium"/,
+    ],
+    ['{"state":"ON","flash":true}', /"flash" must be .*, not true/],
+    ['{"state":"ON","flash":-1}', /"flash" must be .*-1 s is not: for= must be/],
+    ['{"state":"ON","flash":1e9}', /"flash" must be .*s is not: for= must be/],
+    ['{"state":"ON","transition":2}', /"transition" is not supported: .*"transition": false.*without it/],
+    ['{"state":"OFF","transition":0}', /"transition" is not supported/],
   ];
   for (const [payload, expected] of problems) {
     const result = parse(payload);
@@ -84,31 +126,118 @@ test('duplicates: a redelivery (dup, same id) is recognised, a reused id is a ne
   assert.equal(recent.isRepeat(1, true), false, 'forgotten beyond the limit');
 });
 
-test('topics and payloads', () => {
-  const topics = topicsFor({ topicPrefix: 'home/leds', nodeId: 'pi5', discoveryPrefix: 'ha' });
-  assert.deepEqual(topics, {
+test("topics: ledd's unnamed LED keeps the node-level topics; named LEDs get their own", () => {
+  const config = { topicPrefix: 'home/leds', nodeId: 'pi5', discoveryPrefix: 'ha' };
+  assert.deepEqual(nodeTopics(config), {
+    availability: 'home/leds/pi5/availability',
+    haStatus: 'ha/status',
+    setFilters: ['home/leds/pi5/set', 'home/leds/pi5/+/set'],
+    retainedFilters: ['home/leds/pi5/state', 'home/leds/pi5/+/state', 'ha/light/pi5/+/config'],
+    everything: ['home/leds/pi5/#', 'ha/light/pi5/+/config'],
+  });
+  assert.deepEqual(lightTopics(config, 'led'), {
+    led: 'led',
     state: 'home/leds/pi5/state',
     set: 'home/leds/pi5/set',
-    availability: 'home/leds/pi5/availability',
     discovery: 'ha/light/pi5/led/config',
-    haStatus: 'ha/status',
+  });
+  assert.deepEqual(lightTopics(config, 'red'), {
+    led: 'red',
+    state: 'home/leds/pi5/red/state',
+    set: 'home/leds/pi5/red/set',
+    discovery: 'ha/light/pi5/red/config',
   });
   assert.deepEqual(JSON.parse(statePayload({ state: 'ON', effect: 'heartbeat' })), {
     state: 'ON',
     effect: 'heartbeat',
     color_mode: 'onoff',
   });
-  const config = JSON.parse(
-    discoveryPayload('pi5', topics, {
-      hostname: 'pi5',
-      model: 'Raspberry Pi 5 GPIO17',
-      manufacturer: 'x',
-      version: '1.2.3',
-    }),
+  const discovery = JSON.parse(
+    discoveryPayload(
+      'pi5',
+      nodeTopics(config),
+      lightTopics(config, 'red'),
+      { hostname: 'pi5', model: 'Raspberry Pi 5 red GPIO5', manufacturer: 'x', version: '1.2.3' },
+      { flashTimeShort: 3, flashTimeLong: 12 },
+    ),
   ) as Record<string, unknown>;
-  assert.equal(config.unique_id, 'ledd_pi5_led');
-  assert.equal(config.command_topic, 'home/leds/pi5/set');
-  assert.deepEqual((config.device as Record<string, unknown>).identifiers, ['ledd_pi5']);
+  assert.equal(discovery.name, 'LED red');
+  assert.equal(discovery.unique_id, 'ledd_pi5_red');
+  assert.equal(discovery.command_topic, 'home/leds/pi5/red/set');
+  assert.equal(discovery.availability_topic, 'home/leds/pi5/availability');
+  assert.equal(discovery.flash, true);
+  assert.equal(discovery.flash_time_short, 3);
+  assert.equal(discovery.flash_time_long, 12);
+  assert.equal(discovery.transition, false);
+  assert.deepEqual((discovery.device as Record<string, unknown>).identifiers, ['ledd_pi5']);
+});
+
+test('ghosts: topic filters, and the retained topics no LED owns', () => {
+  assert.ok(topicMatches('a/+/c', 'a/b/c'));
+  assert.ok(!topicMatches('a/+/c', 'a/b/c/d'));
+  assert.ok(!topicMatches('a/+', 'a'));
+  assert.ok(topicMatches('a/#', 'a/b/c'));
+  assert.ok(topicMatches('a/b', 'a/b'));
+  assert.ok(!topicMatches('a/b', 'a/x'));
+  const config = { topicPrefix: 'ledd', nodeId: 'pi', discoveryPrefix: 'homeassistant' };
+  const retained = [
+    'ledd/pi/red/state',
+    'homeassistant/light/pi/red/config',
+    'ledd/pi/blue/state',
+    'homeassistant/light/pi/blue/config',
+    'ledd/pi/state',
+    'homeassistant/light/pi/led/config',
+  ];
+  assert.deepEqual(ghostTopics(retained, [lightTopics(config, 'red')]), retained.slice(2));
+  assert.deepEqual(ghostTopics(retained, [lightTopics(config, 'led')]), retained.slice(0, 4));
+});
+
+test("device: the model names the board and the LEDs' lines as ledd reports them", () => {
+  assert.equal(
+    deviceModel('Raspberry Pi 5 Model B Rev 1.0', new Map([['led', 'GPIO17 on gpiochip4 line 17']])),
+    'Raspberry Pi 5 Model B Rev 1.0 GPIO17',
+  );
+  assert.equal(deviceModel(undefined, new Map([['led', 'simulated GPIO17']])), 'Raspberry Pi 5 simulated GPIO17');
+  assert.equal(
+    deviceModel(
+      'Raspberry Pi 5 Model B Rev 1.0',
+      new Map([
+        ['red', 'GPIO5 on gpiochip4 line 5'],
+        ['green', 'GPIO6 on gpiochip4 line 6'],
+      ]),
+    ),
+    'Raspberry Pi 5 Model B Rev 1.0 red GPIO5, green GPIO6',
+  );
+});
+
+test("flash: while the bridge's flash plays, the state published is what the LED returns to", () => {
+  const flashing = {
+    name: 'red',
+    state: 'ON' as const,
+    pattern: { kind: 'blink' as const, cyclesLeft: null, then: 'off' as const, label: 'flash short' },
+  };
+  assert.deepEqual(shownReport({ ...flashing, timed: { until: 1, after: { kind: 'off' } } }), {
+    name: 'red',
+    state: 'OFF',
+    pattern: null,
+  });
+  assert.deepEqual(
+    shownReport({ ...flashing, timed: { until: 1, after: { kind: 'heartbeat', label: 'heartbeat' } } }),
+    {
+      name: 'red',
+      state: 'ON',
+      pattern: { kind: 'heartbeat', cyclesLeft: null, then: 'off', label: 'heartbeat' },
+    },
+  );
+  // Not the bridge's flash (a timed blink from ledctl), or no timed state: as ledd reports it.
+  const other = {
+    ...flashing,
+    pattern: { ...flashing.pattern, label: 'party' },
+    timed: { until: 1, after: { kind: 'off' as const } },
+  };
+  assert.deepEqual(shownReport(other), other);
+  assert.deepEqual(shownReport(flashing), flashing);
+  assert.ok(isFlashLabel('flash long') && isFlashLabel('flash 2.5s') && !isFlashLabel('flash'));
 });
 
 test('config: defaults, environment, flags winning', () => {
@@ -122,6 +251,12 @@ test('config: defaults, environment, flags winning', () => {
   assert.equal(config.discoveryPrefix, 'homeassistant');
   assert.equal(config.key, 1234);
   assert.equal(config.password, undefined);
+  assert.equal(config.flashTimeShort, 2);
+  assert.equal(config.flashTimeLong, 10);
+  const flash = parseCommandLine(['--flash-time-short', '1'], { LEDD_MQTT_FLASH_TIME_LONG: '30' }, 'h');
+  assert.ok(flash.kind === 'run');
+  assert.deepEqual([flash.config.flashTimeShort, flash.config.flashTimeLong], [1, 30]);
+  assert.equal(parseCommandLine(['--remove'], {}, 'h').kind, 'remove');
   const fromEnv = parseCommandLine(
     ['--node-id', 'flag'],
     { LEDD_MQTT_NODE_ID: 'env', LEDD_KEY: '0x10', LEDD_MQTT_BROKER: 'mqtts://b:8883' },
@@ -171,6 +306,12 @@ test('config: every bad value names its flag and the accepted form', (t) => {
     [['--client-id', 'a b'], /^--client-id .*without spaces/],
     [['--key', 'nope'], /^--key \(LEDD_KEY\)/],
     [['--reconnect-max', '0'], /^--reconnect-max .*from 1 to 3600/],
+    [
+      ['--flash-time-short', '0'],
+      /^--flash-time-short \(LEDD_MQTT_FLASH_TIME_SHORT\): .*whole seconds from 1 to 86400/,
+    ],
+    [['--flash-time-long', '1.5'], /^--flash-time-long .*whole seconds/],
+    [['--flash-time-short', '20'], /^--flash-time-short .*cannot last longer than a long one \(--flash-time-long 10\)/],
     [['--log-level', 'loud'], /^--log-level .*use one of fatal, error/],
     [['--log-format', 'pretty'], /^--log-format .*use one of auto, json, journal/],
     [['--ca-file', '/etc/hostname'], /^--ca-file .*need an mqtts:\/\/ broker URL/],
@@ -198,6 +339,9 @@ test('ledd-mqtt --help, --version, and a bad value exit 2 with one line on stder
   assert.match(help.stdout, /^Usage: ledd-mqtt/);
   assert.match(help.stdout, /--password-file FILE/);
   assert.match(help.stdout, /4 the broker refused the login/);
+  assert.match(help.stdout, /--remove +take this node off the broker/);
+  assert.match(help.stdout, /--flash-time-short S .*\n.*LEDD_MQTT_FLASH_TIME_SHORT, default 2/);
+  assert.match(help.stdout, /5 the broker could not be\nreached/);
   const version = await runChild(process.execPath, [BRIDGE, '--version']);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^ledd-mqtt \d+\.\d+\.\d+\n$/);
