@@ -720,6 +720,20 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.match('ledd inactive after apt remove', item.fact('i15.remove.active'), /^(inactive|unknown)$/);
     item.is('i15.bridge_again.rc', '0', 'ledd-mqtt.service started again before the removal');
     item.match('ledd-mqtt stopped by apt remove', item.fact('i15.remove.bridge'), /^(inactive|unknown)$/);
+    item.is('i15.bridge_retained.rc', '0', "the bridge's discovery config retained on the broker before the removal");
+    item.is('i15.broker_stop.rc', '0', 'the broker stopped before the removal');
+    const unreachable = item
+      .fact('i15.remove.out')
+      .split('\n')
+      .filter((line) => /MQTT broker/.test(line));
+    item.ok(
+      'apt remove says in one line that the lights stay on the broker it cannot reach',
+      unreachable.length === 1 &&
+        /^ledd: this node's lights stay on the MQTT broker, and in Home Assistant: ledd-mqtt: cannot reach the broker mqtt:\/\/127\.0\.0\.1:18830: .*; nothing was removed$/.test(
+          unreachable[0]!,
+        ),
+      item.fact('i15.remove.out'),
+    );
     item.is('i15.remove.state', 'kept', 'apt remove keeps the state');
     item.is('i15.purge.rc', '0', 'apt-get purge ledd');
     item.is('i15.purge.state', 'gone', 'apt purge deletes the state');
@@ -775,6 +789,38 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.is('i16.uninstall_purge.user', 'gone', 'the ledd user after uninstall.sh --purge');
     item.is('i16.apt_purge.install.rc', '0', 'apt install before apt purge');
     item.done();
+  });
+
+  test('18. apt purge with the bridge on a broker on the loopback: no retained topic of the node is left', () => {
+    const item = new Item([
+      'i16.broker',
+      'i16.bridge_start',
+      'i16.retained_',
+      'i16.bridge_after_purge',
+      'i16.broker_stop',
+    ]);
+    item.is('i16.broker.rc', '0', 'a Mosquitto on the guest loopback');
+    item.is('i16.bridge_start.rc', '0', 'systemctl start ledd-mqtt.service');
+    item.is('i16.retained_before.rc', '0', 'the discovery config retained before the purge');
+    item.match(
+      "the retained config is the light of ledd's LED",
+      item.fact('i16.retained_before.out'),
+      /"unique_id":"ledd_vmtest_led"/,
+    );
+    item.equal(
+      'a new subscriber to # after apt purge: no retained topic of the node',
+      item
+        .fact('i16.retained_after')
+        .split('\n')
+        .filter((line) => /vmtest/.test(line)),
+      [],
+    );
+    item.match(
+      'the bridge unit gone, not failed',
+      item.fact('i16.bridge_after_purge'),
+      /^(inactive|unknown) (inactive|unknown)$/,
+    );
+    item.done(item.fact('i16.retained_after'));
   });
 
   test('ledd-cleanup.service: no failure and no stack trace in its whole journal (every item above)', () => {

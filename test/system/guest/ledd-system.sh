@@ -854,6 +854,11 @@ wait_sim 0 10
 fact i15.pending.sim "$SIM"
 ledctl_sim i15.on_again on
 run i15.bridge_again systemctl start ledd-mqtt.service
+mqtt_wait i15.bridge_retained homeassistant/light/vmtest/led/config '"schema":"json"' 30
+# The removal takes the node off the broker (ledd-mqtt --remove): with the
+# broker gone it cannot, and says so in one line (the purge below, in item 16,
+# has a broker).
+run i15.broker_stop systemctl stop ledd-test-broker
 # Item 16's package part: apt remove with ledd killed in its restart delay.
 dropin 16-restart-delay 'RestartSec=30'
 kill_in_restart_delay i16.apt_remove
@@ -865,7 +870,6 @@ sim_value
 fact i15.remove.sim "$SIM"
 fact i15.remove.active "$(systemctl is-active ledd.service)"
 fact i15.remove.bridge "$(systemctl is-active ledd-mqtt.service)"
-run i15.broker_stop systemctl stop ledd-test-broker
 fact i15.remove.state "$([[ -e /var/lib/ledd/state.json ]] && echo kept || echo gone)"
 fact i15.remove.user "$(getent passwd ledd >/dev/null && echo kept || echo gone)"
 apt_get i15.purge purge -y ledd
@@ -878,9 +882,18 @@ step "16: apt purge with ledd killed in its restart delay"
 # (The drop-in RestartSec=30 is still there: dpkg leaves /etc/systemd/system alone.)
 apt_get i16.apt_purge.install install -y --no-install-recommends "$LEDD_DEB_NEWER"
 show i16.apt_purge.installed
+# Item 18 (issue 18): the bridge's retained topics on a broker on the
+# guest's loopback; the purge must leave none of them.
+start_broker i16.broker
+run i16.bridge_start systemctl start ledd-mqtt.service
+mqtt_wait i16.retained_before homeassistant/light/vmtest/led/config '"schema":"json"' 30
 kill_in_restart_delay i16.apt_purge
 apt_get i16.apt_purge purge -y ledd
 after_removal i16.apt_purge
+# A new subscriber to everything: what the broker still retains (none of the node's).
+fact i16.retained_after "$(timeout 20 mosquitto_sub -h 127.0.0.1 -p 18830 -v -t '#' --retained-only -W 3 2>&1)"
+fact i16.bridge_after_purge "$(systemctl is-active ledd-mqtt.service) $(systemctl is-failed ledd-mqtt.service)"
+run i16.broker_stop systemctl stop ledd-test-broker
 rm -rf "$dropins"
 timeout 30 systemctl daemon-reload
 
