@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 
+import { credentialOptions } from './broker-options.js';
 import type { BridgeConfig } from './config.js';
 import type { Logger } from './log.js';
 import { NOT_AVAILABLE, type NodeTopics } from './topics.js';
@@ -53,12 +54,7 @@ export class BrokerConnection {
       reconnectPeriod: 0,
       resubscribe: false,
       will: { topic: topics.availability, payload: Buffer.from(NOT_AVAILABLE), qos: 1, retain: true },
-      ...(config.username !== undefined && { username: config.username }),
-      ...(config.password !== undefined && { password: config.password }),
-      ...(config.ca !== undefined && { ca: config.ca }),
-      ...(config.cert !== undefined && { cert: config.cert }),
-      ...(config.privateKey !== undefined && { key: config.privateKey }),
-      rejectUnauthorized: true,
+      ...credentialOptions(config),
     };
     const client = mqtt.connect(config.brokerUrl, options);
     this.#client = client;

@@ -6,6 +6,7 @@
 // has stopped: a running one would publish everything again.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
+import { credentialOptions } from './broker-options.js';
 import type { BridgeConfig } from './config.js';
 import { BridgeExit } from './exit-codes.js';
 import { AVAILABLE, nodeTopics } from './topics.js';
@@ -35,12 +36,7 @@ function connect(config: BridgeConfig, clientId: string): Promise<MqttClient> {
     protocolVersion: 4,
     reconnectPeriod: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    ...(config.username !== undefined && { username: config.username }),
-    ...(config.password !== undefined && { password: config.password }),
-    ...(config.ca !== undefined && { ca: config.ca }),
-    ...(config.cert !== undefined && { cert: config.cert }),
-    ...(config.privateKey !== undefined && { key: config.privateKey }),
-    rejectUnauthorized: true,
+    ...credentialOptions(config),
   };
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(config.brokerUrl, options);

@@ -94,6 +94,13 @@ export async function ledctl(
   return { ...result, ms: performance.now() - started };
 }
 
+/** Runs ledctl against `ledd` and returns what it printed; a failure fails the test, with ledctl's words. */
+export async function ledctlOk(ledd: Pick<RunningLedd, 'key'>, args: string[]): Promise<string> {
+  const result = await ledctl(ledd.key, args);
+  if (result.code !== 0) throw new Error(`ledctl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return result.stdout;
+}
+
 export function queueExists(key: number): boolean {
   return findQueueInProc(key) !== undefined;
 }

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { LEDCTL, ledctl, queueExists, type RunningLedd, simLeddArgs, startLedd, tempDir } from './harness.js';
+import { LEDCTL, ledctl, ledctlOk, queueExists, type RunningLedd, simLeddArgs, startLedd, tempDir } from './harness.js';
 import { runChild, runOk, spawnChild } from '../helpers/process.js';
 import { fromRoot } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
@@ -29,11 +29,7 @@ function watchLeds(t: Parameters<typeof spawnChild>[0], key: number, names: stri
   return spawnChild(t, process.execPath, [LEDCTL, '--key', String(key), 'watch', '--json', '--led', names]);
 }
 
-async function ok(ledd: RunningLedd, args: string[]): Promise<string> {
-  const result = await ledctl(ledd.key, args);
-  assert.equal(result.code, 0, `ledctl ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
+const ok = ledctlOk;
 
 async function leds(ledd: RunningLedd): Promise<Record<string, string>> {
   const status = JSON.parse(await ok(ledd, ['status', '--json'])) as { leds: LedJson[] };

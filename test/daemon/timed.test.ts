@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { ledctl, type LogRecord, type RunningLedd, startLedd, tempDir } from './harness.js';
+import { ledctl, ledctlOk, type LogRecord, type RunningLedd, startLedd, tempDir } from './harness.js';
 import { stepsOf } from './patterns.js';
 import { BOUND_SCALE, sleep, waitFor } from '../helpers/wait.js';
 
@@ -25,11 +25,7 @@ interface LedJson {
   timed: { until: string; after: { kind: string; label?: string } } | null;
 }
 
-async function ok(ledd: RunningLedd, args: string[]): Promise<string> {
-  const result = await ledctl(ledd.key, args);
-  assert.equal(result.code, 0, `ledctl ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
+const ok = ledctlOk;
 
 async function status(ledd: RunningLedd): Promise<Record<string, LedJson>> {
   const reply = JSON.parse(await ok(ledd, ['status', '--json'])) as { leds: LedJson[] };
