@@ -355,18 +355,13 @@ export class Board {
   /** A timed state's end: its layer goes, and the LEDs it was the top of show what lay under it. */
   #expire(timed: Timed): void {
     const revealed: number[] = [];
-    for (const led of timed.members) {
+    for (const led of [...timed.members]) {
       const stack = this.#stacks[led]!;
       const depth = stack.findIndex((layer) => layer.timed === timed);
-      if (depth === -1) continue;
-      const [layer] = stack.splice(depth, 1);
-      if (layer!.show) {
-        layer!.show.leave(led, this.names);
-        if (layer!.show.members.size === 0) layer!.show.player.stop();
-      }
+      this.#drop(led, stack[depth]!);
+      stack.splice(depth, 1);
       if (depth === stack.length) revealed.push(led);
     }
-    timed.members.clear();
     if (revealed.length === 0) return;
     let failure: unknown;
     try {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { ledctl, startLedd } from '../daemon/harness.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 import { Recorder, retained, startBridge, startBroker, stateOf } from './harness.js';
 
 const THREE_LEDS = ['--led', 'red=GPIO5', '--led', 'green=GPIO6', '--led', 'blue=GPIO13', '--log-level', 'debug'];
@@ -28,12 +28,17 @@ test('flash short on one LED of three: a 2 s blink, then what it showed; the oth
       .records()
       .slice(from)
       .filter((record) => record.msg === `simulated LED ${led} is ON` || record.msg === `simulated LED ${led} is OFF`);
+  const timedEnded = (led: string, from: number) =>
+    ledd
+      .records()
+      .slice(from)
+      .some((record) => /^timed state ended: /.test(record.msg) && String(record.leds).startsWith(`${led} `));
   const before = ledd.records().length;
   const statesBefore = ha.messages.length;
   const sent = Date.now();
   // As Home Assistant sends it: the discovery's flash_time_short, in seconds.
   await ha.publish('ledd/flashy/green/set', '{"state":"ON","flash":2}');
-  await sleep(2600);
+  await waitFor('the flash on green to end', () => timedEnded('green', before), { timeoutMs: 10_000 });
   const green = edges('green', before);
   // From OFF: on, off, on, off... every 250 ms for 2 s (an edge due at the very end may come just
   // before the timed state ends), then back to OFF, and no change after.
@@ -42,7 +47,7 @@ test('flash short on one LED of three: a 2 s blink, then what it showed; the oth
   const settled = ledd.records().length;
   await sleep(600);
   assert.deepEqual(edges('green', settled), [], 'the flash has ended: green stays off');
-  assert.ok(Date.now() - sent >= 2000);
+  assert.ok(Date.now() - sent >= 2000, 'it lasted its 2 s');
   assert.deepEqual(edges('red', before), [], 'red did not change');
   const status = await ledctl(ledd.key, ['list', '--json']);
   const leds = Object.fromEntries(
@@ -72,7 +77,7 @@ test('flash short on one LED of three: a 2 s blink, then what it showed; the oth
   // Over an effect: the flash falls back to the effect, still playing.
   const beforeLong = ledd.records().length;
   await ha.publish('ledd/flashy/blue/set', '{"state":"ON","flash":"short"}');
-  await sleep(2600);
+  await waitFor('the flash on blue to end', () => timedEnded('blue', beforeLong), { timeoutMs: 10_000 });
   assert.ok(edges('blue', beforeLong).length >= 7, 'blue flashed');
   const after = await ledctl(ledd.key, ['list', '--json']);
   assert.equal(after.code, 0, after.stderr);
