@@ -14,9 +14,8 @@ import { BOUND_SCALE, sleep, waitFor } from '../helpers/wait.js';
 
 const DEBUG = ['--log-level', 'debug'];
 const THREE = ['--led', 'red=GPIO17', '--led', 'amber=GPIO27', '--led', 'green=gpiochip1:22', ...DEBUG];
-/** A timed state long enough for a ledctl to run inside it, even an emulated one. */
+/** The shortest timed state the tests use: long enough for a ledctl to run inside it, even an emulated one. */
 const SPAN_MS = 1500 * BOUND_SCALE;
-const span = `${SPAN_MS}ms`;
 
 interface LedJson {
   name: string;
@@ -26,6 +25,16 @@ interface LedJson {
 }
 
 const ok = ledctlOk;
+
+/**
+ * A timed state long enough for the ledctl calls a test makes inside it: SPAN_MS, or six calls as
+ * slow as one measured now, on a machine that is loaded (or emulated) more than SPAN_MS allows for.
+ */
+async function timedSpan(ledd: RunningLedd): Promise<number> {
+  const started = performance.now();
+  await ok(ledd, ['status']);
+  return Math.max(SPAN_MS, Math.ceil(6 * (performance.now() - started)));
+}
 
 async function status(ledd: RunningLedd): Promise<Record<string, LedJson>> {
   const reply = JSON.parse(await ok(ledd, ['status', '--json'])) as { leds: LedJson[] };
@@ -56,6 +65,8 @@ function levelsOf(ledd: RunningLedd, led: string, since: number): { on: boolean;
 
 test('on --for over a blink: the line stays on, then the blink goes on where its schedule has got to', async (t) => {
   const ledd = await startLedd(t, { args: DEBUG });
+  const SPAN = await timedSpan(ledd);
+  const span = `${SPAN}ms`;
   const period = 100 * BOUND_SCALE;
   await ok(ledd, ['blink', '--on', `${period}ms`, '--off', `${period}ms`]);
   await waitFor('four steps of the blink', () => stepsOf(ledd).length >= 4);
@@ -69,7 +80,7 @@ test('on --for over a blink: the line stays on, then the blink goes on where its
   assert.deepEqual(timed.timed?.after, { kind: 'blink' }, 'and what follows is the blink');
   const until = Date.parse(timed.timed!.until);
 
-  await waitFor('the timed state to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN_MS + 10_000 });
+  await waitFor('the timed state to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN + 10_000 });
   assert.equal(timedEnds(ledd)[0]!.msg, 'the timed state ended: LED blinking');
   await waitFor('four steps after it', () => stepsOf(ledd, until).length >= 4);
   // By the order of ledd's own records, not by when the test read them: under
@@ -79,12 +90,18 @@ test('on --for over a blink: the line stays on, then the blink goes on where its
   assert.ok(commanded > 0, 'ledd logged the timed on');
   const resumed = records.findIndex((record, index) => index > commanded && record.msg === 'pattern step');
   // `until` is to the millisecond; the step is set at the end of the timed on, on the same clock.
-  assert.ok((records[resumed]!.atMs as number) > until - 1, 'the first step after the timed on came at its end, not before');
+  assert.ok(
+    (records[resumed]!.atMs as number) > until - 1,
+    'the first step after the timed on came at its end, not before',
+  );
   const under = records.slice(commanded + 1, resumed);
   const offs = under.filter((record) => /^simulated LED led is OFF$/.test(record.msg));
   // The resumed step logs its line's change just before its own record; that one is not under the timed on.
   assert.ok(offs.length <= 1 && (offs.length === 0 || under.at(-1) === offs[0]), 'the line stayed on until the end');
-  const lastBefore = records.slice(0, commanded).filter((record) => record.msg === 'pattern step').at(-1)!;
+  const lastBefore = records
+    .slice(0, commanded)
+    .filter((record) => record.msg === 'pattern step')
+    .at(-1)!;
   const after = stepsOf(ledd, until);
   for (const step of after) {
     assert.ok(Math.abs(((step.dueMs - start) / period) % 1) < 1e-6, `step ${step.step} is on the blink's old grid`);
@@ -97,11 +114,13 @@ test('on --for over a blink: the line stays on, then the blink goes on where its
 
 test('blink --for over on gives way to on; a finite blink inside it ends in its then, the timed state still lasts', async (t) => {
   const ledd = await startLedd(t, { args: DEBUG });
+  const SPAN = await timedSpan(ledd);
+  const span = `${SPAN}ms`;
   await ok(ledd, ['on']);
   const reply = await ok(ledd, ['blink', '--on', '50ms', '--off', '50ms', '--for', span]);
   assert.match(reply, /^LED ON; playing: blink 50ms on, 50ms off, forever; until .* then on\n$/);
   assert.deepEqual(await shown(ledd), { led: 'blink+' });
-  await waitFor('the timed blink to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN_MS + 10_000 });
+  await waitFor('the timed blink to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN + 10_000 });
   assert.deepEqual(await shown(ledd), { led: 'on' });
   assert.equal(levelsOf(ledd, 'led', 0).at(-1)?.on, true, 'the line is on again');
 
@@ -109,12 +128,14 @@ test('blink --for over on gives way to on; a finite blink inside it ends in its 
   await ok(ledd, ['blink', '--on', '20ms', '--off', '20ms', '--count', '2', '--then', 'on', '--for', span]);
   await waitFor('the two blinks to end', () => ledd.records().some((record) => /blink .* ended$/.test(record.msg)));
   assert.deepEqual(await shown(ledd), { led: 'on+' }, 'on (its then) until the timed state ends');
-  await waitFor('the timed state to end', () => timedEnds(ledd).length === 2, { timeoutMs: SPAN_MS + 10_000 });
+  await waitFor('the timed state to end', () => timedEnds(ledd).length === 2, { timeoutMs: SPAN + 10_000 });
   assert.deepEqual(await shown(ledd), { led: 'off' });
 });
 
 test("another client's plain off during a timed state ends it: off is what shows, then and after its end", async (t) => {
   const ledd = await startLedd(t, { args: DEBUG });
+  const SPAN = await timedSpan(ledd);
+  const span = `${SPAN}ms`;
   await ok(ledd, ['blink', '--on', '100ms', '--off', '100ms']);
   const reply = JSON.parse(await ok(ledd, ['status', '--json'])) as { leds: LedJson[] };
   assert.equal(reply.leds[0]!.timed, null);
@@ -123,7 +144,7 @@ test("another client's plain off during a timed state ends it: off is what shows
   assert.equal(await ok(ledd, ['off']), 'LED OFF\n');
   assert.deepEqual(await shown(ledd), { led: 'off' }, 'the plain off ended the timed state and the blink under it');
   const at = Date.now();
-  await sleep(SPAN_MS + 300);
+  await sleep(SPAN + 300);
   assert.deepEqual(await shown(ledd), { led: 'off' }, 'still off after the timed state would have ended');
   assert.deepEqual(timedEnds(ledd), [], 'no timed state ended');
   assert.deepEqual(stepsOf(ledd, at), [], 'and the blink never came back');
@@ -131,32 +152,36 @@ test("another client's plain off during a timed state ends it: off is what shows
 
 test('a timed state over a timed state: the later ends first, then the earlier one shows until its own end', async (t) => {
   const ledd = await startLedd(t, { args: DEBUG });
+  const SPAN = await timedSpan(ledd);
+  const span = `${SPAN}ms`;
   // Long enough for two ledctl calls after the on's end, even emulated.
-  await ok(ledd, ['blink', '--on', '100ms', '--off', '100ms', '--for', `${4 * SPAN_MS}ms`]);
+  await ok(ledd, ['blink', '--on', '100ms', '--off', '100ms', '--for', `${4 * SPAN}ms`]);
   await ok(ledd, ['on', '--for', span]);
   const nested = (await status(ledd)).led!;
   assert.deepEqual(nested.timed?.after, { kind: 'blink' });
-  await waitFor('the on to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN_MS + 10_000 });
+  await waitFor('the on to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN + 10_000 });
   assert.deepEqual(await shown(ledd), { led: 'blink+' }, 'the timed blink shows again');
   assert.deepEqual((await status(ledd)).led!.timed?.after, { kind: 'off' });
-  await waitFor('the blink to end', () => timedEnds(ledd).length === 2, { timeoutMs: 4 * SPAN_MS + 10_000 });
+  await waitFor('the blink to end', () => timedEnds(ledd).length === 2, { timeoutMs: 4 * SPAN + 10_000 });
   assert.deepEqual(await shown(ledd), { led: 'off' });
 
   // A timed state ending after one under it replaces that one: it would never show again.
   // The on surely lasts until the blink comes; had it stayed under the blink, the blink would give way to it.
-  await ok(ledd, ['on', '--for', `${3 * SPAN_MS}ms`]);
-  await ok(ledd, ['blink', '--for', `${4 * SPAN_MS}ms`]);
+  await ok(ledd, ['on', '--for', `${3 * SPAN}ms`]);
+  await ok(ledd, ['blink', '--for', `${4 * SPAN}ms`]);
   assert.deepEqual((await status(ledd)).led!.timed?.after, { kind: 'off' }, 'the shorter on is gone from under it');
 });
 
 test('kill -9 during a timed state: restarted before its end it lasts to its end; after its end it is gone', async (t) => {
   const stateFile = path.join(tempDir(t), 'state.json');
   const first = await startLedd(t, { stateFile, args: DEBUG });
+  const SPAN = await timedSpan(first);
+  const span = `${SPAN}ms`;
   const period = 100 * BOUND_SCALE;
   await ok(first, ['blink', '--on', `${period}ms`, '--off', `${period}ms`, '--label', 'slow one']);
   await waitFor('a step of the blink', () => stepsOf(first).length >= 2);
   const start = stepsOf(first)[0]!.dueMs;
-  await ok(first, ['on', '--for', `${4 * SPAN_MS}ms`]);
+  await ok(first, ['on', '--for', `${4 * SPAN}ms`]);
   const until = Date.parse((await status(first)).led!.timed!.until);
   first.child.process.kill('SIGKILL');
   await first.child.wait();
@@ -168,7 +193,7 @@ test('kill -9 during a timed state: restarted before its end it lasts to its end
   assert.equal(resumed.led, 'on');
   assert.equal(Date.parse(resumed.timed!.until), until, 'the same end');
   assert.deepEqual(resumed.timed!.after, { kind: 'blink', label: 'slow one' });
-  await waitFor('the timed state to end', () => timedEnds(second).length === 1, { timeoutMs: 4 * SPAN_MS + 10_000 });
+  await waitFor('the timed state to end', () => timedEnds(second).length === 1, { timeoutMs: 4 * SPAN + 10_000 });
   await waitFor('steps of the blink again', () => stepsOf(second, until).length >= 2);
   for (const step of stepsOf(second, until))
     assert.ok(Math.abs(((step.dueMs - start) / period) % 1) < 1e-6, `step ${step.step} on the grid of before the kill`);
@@ -187,6 +212,8 @@ test('kill -9 during a timed state: restarted before its end it lasts to its end
 
 test('--for on several LEDs and on *: each LED goes back to its own state; the others never change', async (t) => {
   const ledd = await startLedd(t, { args: THREE });
+  const SPAN = await timedSpan(ledd);
+  const span = `${SPAN}ms`;
   await ok(ledd, ['blink', '--led', 'red', '--on', '100ms', '--off', '100ms']);
   await ok(ledd, ['on', '--led', 'amber']);
   assert.deepEqual(await shown(ledd), { red: 'blink', amber: 'on', green: 'off' });
@@ -195,7 +222,7 @@ test('--for on several LEDs and on *: each LED goes back to its own state; the o
   assert.match(reply, /^LED amber ON; playing: .* then on\nLED green ON; playing: .* then off\n$/);
   const since = Date.now();
   assert.deepEqual(await shown(ledd), { red: 'blink', amber: 'blink+', green: 'blink+' });
-  await waitFor('the timed blink to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN_MS + 10_000 });
+  await waitFor('the timed blink to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN + 10_000 });
   assert.equal(timedEnds(ledd)[0]!.msg, 'timed state ended: amber ON, green OFF');
   assert.deepEqual(await shown(ledd), { red: 'blink', amber: 'on', green: 'off' });
   assert.ok(
@@ -204,11 +231,11 @@ test('--for on several LEDs and on *: each LED goes back to its own state; the o
   );
 
   // Long enough for two ledctl calls inside it, even emulated.
-  await ok(ledd, ['--led', '*', 'off', '--for', `${3 * SPAN_MS}ms`]);
+  await ok(ledd, ['--led', '*', 'off', '--for', `${3 * SPAN}ms`]);
   assert.deepEqual(await shown(ledd), { red: 'off+', amber: 'off+', green: 'off+' });
   const everyAfter = Object.fromEntries(Object.values(await status(ledd)).map((led) => [led.name, led.timed?.after]));
   assert.deepEqual(everyAfter, { red: { kind: 'blink' }, amber: { kind: 'on' }, green: { kind: 'off' } });
-  await waitFor('the timed off to end', () => timedEnds(ledd).length === 2, { timeoutMs: 3 * SPAN_MS + 10_000 });
+  await waitFor('the timed off to end', () => timedEnds(ledd).length === 2, { timeoutMs: 3 * SPAN + 10_000 });
   assert.deepEqual(await shown(ledd), { red: 'blink', amber: 'on', green: 'off' });
 });
 
@@ -234,10 +261,11 @@ test('for= that is not valid is refused with what is accepted; ledd goes on', as
 test('a timed chase over three LEDs survives kill -9 and gives each LED back its own state', async (t) => {
   const stateFile = path.join(tempDir(t), 'state.json');
   const first = await startLedd(t, { stateFile, args: THREE });
+  const SPAN = await timedSpan(first);
   await ok(first, ['on', '--led', 'red']);
   await ok(first, ['heartbeat', '--led', 'green']);
   const chase = ['pattern', '100 100ms 010 100ms 001 100ms', '--label', 'chase'];
-  await ok(first, ['--led', 'red,amber,green', ...chase, '--for', `${4 * SPAN_MS}ms`]);
+  await ok(first, ['--led', 'red,amber,green', ...chase, '--for', `${4 * SPAN}ms`]);
   first.child.process.kill('SIGKILL');
   await first.child.wait();
 
@@ -255,12 +283,14 @@ test('a timed chase over three LEDs survives kill -9 and gives each LED back its
     second.records().filter((record) => record.msg === 'pattern step' && record.leds === 'red,amber,green');
   await waitFor('three steps of the chase on all three LEDs', () => chaseSteps().length >= 3);
   assert.ok(chaseSteps().every((record) => ['100', '010', '001'].includes(record.levels as string)));
-  await waitFor('the chase to end', () => timedEnds(second).length === 1, { timeoutMs: 4 * SPAN_MS + 10_000 });
+  await waitFor('the chase to end', () => timedEnds(second).length === 1, { timeoutMs: 4 * SPAN + 10_000 });
   assert.deepEqual(await shown(second), { red: 'on', amber: 'off', green: 'heartbeat' });
 });
 
 test('a timed state over one LED of a group blink: the others blink on; it rejoins them in step', async (t) => {
   const ledd = await startLedd(t, { args: THREE });
+  const SPAN = await timedSpan(ledd);
+  const span = `${SPAN}ms`;
   const period = 100 * BOUND_SCALE;
   await ok(ledd, ['--led', 'red,amber', 'blink', '--on', `${period}ms`, '--off', `${period}ms`]);
   const steps = (leds: string, since = 0): LogRecord[] =>
@@ -271,10 +301,10 @@ test('a timed state over one LED of a group blink: the others blink on; it rejoi
   await ok(ledd, ['--led', 'red', 'off', '--for', span]);
   const until = Date.parse((await status(ledd)).red!.timed!.until);
   await waitFor('steps on amber alone', () => steps('amber').length >= 3);
-  await waitFor('the timed off to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN_MS + 10_000 });
+  await waitFor('the timed off to end', () => timedEnds(ledd).length === 1, { timeoutMs: SPAN + 10_000 });
   await waitFor('steps on both again', () => steps('red,amber', until).length >= 3);
   assert.deepEqual(await shown(ledd), { red: 'blink', amber: 'blink', green: 'off' });
-  const during = levelsOf(ledd, 'red', 0).filter((level) => level.time > until - SPAN_MS + 200 && level.time < until);
+  const during = levelsOf(ledd, 'red', 0).filter((level) => level.time > until - SPAN + 200 && level.time < until);
   assert.ok(
     during.every((level) => !level.on),
     'red stayed off during its timed off',
