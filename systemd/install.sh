@@ -91,7 +91,8 @@ if ! grep -qs 'gpiochip.*GROUP="gpio"\|GROUP="gpio".*gpiochip\|SUBSYSTEM=="gpio"
   install -D -m 644 "$source_dir/systemd/60-ledd-gpio.rules" /etc/udev/rules.d/60-ledd-gpio.rules
   if command -v udevadm >/dev/null && [[ -d /run/udev ]]; then
     udevadm control --reload
-    udevadm trigger --subsystem-match=gpio --action=change
+    # --settle: ledd, started below, must find the chips already in the gpio group.
+    udevadm trigger --settle --subsystem-match=gpio --action=change
   fi
 fi
 
