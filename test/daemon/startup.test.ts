@@ -42,16 +42,16 @@ function failingLine(failFrom: number): { line: LedLines; sets: boolean[]; relea
   return { line, sets, released: () => released };
 }
 
-function configWithPattern(t: Parameters<typeof tempDir>[0], key: number) {
+/** A blink forever, `offMs` off after 200 ms on, started a second ago: the restart resumes it in its off step. */
+function configWithPattern(t: Parameters<typeof tempDir>[0], key: number, offMs: number) {
   const stateFile = path.join(tempDir(t), 'state.json');
-  // A blink forever started a second ago: the restart resumes it in an off step (1000 ms into 200 on, 200 off).
   const record = {
     led: 'off',
     pattern: {
       name: 'blink',
       steps: [
         [1, 200],
-        [0, 200],
+        [0, offMs],
       ],
       repeat: -1,
       startedAt: Date.now() - 1000,
@@ -66,7 +66,8 @@ function configWithPattern(t: Parameters<typeof tempDir>[0], key: number) {
 test("a line that fails on the resumed pattern's first level: GpioError (exit 4), queue removed, line released", async (t) => {
   const key = randomKey();
   t.after(() => removeQueueQuietly(key));
-  const config = configWithPattern(t, key);
+  // Off for ten minutes from 200 ms on: however slow the start (an emulator), the resumed level is off.
+  const config = configWithPattern(t, key, 600_000);
   const stand = failingLine(1);
   const open: LinesOpener = async () => stand.line;
 
@@ -85,7 +86,8 @@ test("a line that fails on the resumed pattern's first level: GpioError (exit 4)
 test('a line that fails on a later step of the resumed pattern: the daemon hears of the end and goes on', async (t) => {
   const key = randomKey();
   t.after(() => removeQueueQuietly(key));
-  const config = configWithPattern(t, key);
+  // 1000 ms into 200 on, 200 off: either level, the next is due within 200 ms.
+  const config = configWithPattern(t, key, 200);
   const stand = failingLine(2);
   const daemon = await startDaemon(config, createLogger('fatal', 'json'), async () => stand.line);
   assert.equal(queueExists(key), true);
