@@ -19,7 +19,12 @@
 #          Debian package for ARCH built by dpkg-buildpackage in the root
 #          from the tree just built there; OUT/ledd_<version>_<arch>.deb)
 # LEDD_FOREIGN_SUITES="native daemon ..." overrides the list (npm run package
-# -- --arch ARCH runs the package suite alone). LEDD_PACKAGE_VERSION_SUFFIX is
+# -- --arch ARCH runs the package suite alone). With LEDD_FOREIGN_REUSE_PACKAGE=1
+# and the package suite alone, a package an earlier run built in the same root
+# from the same sources and node_modules (the same tar of the tree, mtimes
+# included) is copied out with the tree it was built from left in the root,
+# instead of built again: the Raspberry Pi 5 twin (test/twin/) takes the
+# platform stage's package this way. LEDD_PACKAGE_VERSION_SUFFIX is
 # passed to package.sh as --version-suffix.
 #
 # OUT (emptied first) gets: npm.log (npm ci, or the rebuild on a warm run),
@@ -61,6 +66,10 @@ suite_alias=stable
 # the root's node.
 packages=(nodejs libnode-dev g++ make python3 pkg-config libgpiod-dev libsystemd-dev
 	util-linux procps python3-sysv-ipc perl dpkg-dev debhelper help2man)
+# The arm64 root is also the Raspberry Pi 5 twin's (test/twin/): booted with
+# systemd as PID 1, it installs ledd's package with apt and runs it with the
+# tools a Pi user has (mount and reboot for its init, gpiodetect, Mosquitto).
+twin_packages=(systemd systemd-sysv udev mount apt init-system-helpers gpiod mosquitto mosquitto-clients)
 # Bumped when the recipe below changes in a way the package list does not show.
 recipe=4
 cache_root=${LEDD_ARCH_CACHE:-${HOME:?HOME is unset; set LEDD_ARCH_CACHE}/.cache/ledd-arch}
@@ -74,6 +83,7 @@ arm64)
 	node_arch=arm64
 	long_bits=64
 	default_suites='native daemon package'
+	packages+=("${twin_packages[@]}")
 	;;
 armhf)
 	qemu_arch=arm
@@ -227,6 +237,12 @@ ensure_root() {
 	mv "$dir.tmp" "$dir"
 }
 
+# The files copy_project copies, as a tar stream on stdout.
+project_tar() {
+	tar -C "$repo" --exclude=./.git --exclude=./node_modules --exclude=./dist --exclude=./native/build \
+		--exclude=./test/build --exclude=./bench/build --exclude='./*.log' -cf - .
+}
+
 # The repo without what a build makes. node_modules of the previous run stays
 # when the dependency manifest is unchanged and that install completed.
 copy_project() {
@@ -241,8 +257,7 @@ copy_project() {
 	fi
 	rm -rf "${root:?}$project"
 	mkdir -p "$root$project"
-	tar -C "$repo" --exclude=./.git --exclude=./node_modules --exclude=./dist --exclude=./native/build \
-		--exclude=./test/build --exclude=./bench/build --exclude='./*.log' -cf - . | tar -C "$root$project" -xf -
+	project_tar | tar -C "$root$project" -xf -
 	((keep)) && mv "$root/build/node_modules.keep" "$root$project/node_modules"
 	return 0
 }
@@ -368,9 +383,31 @@ run_package() {
 	if [[ -f $root$project/build/deb-stage/$arch/build.log ]]; then
 		cp "$root$project/build/deb-stage/$arch/build.log" "$out/package-build.log"
 	fi
+	# For LEDD_FOREIGN_REUSE_PACKAGE: the package, and what it was built from.
+	rm -rf "$dir/package"
+	if ((rc == 0)); then
+		mkdir -p "$dir/package"
+		cp "$root"/tmp/deb/*.deb "$dir/package/"
+		echo "$source_key" >"$dir/package/source-key"
+	fi
 	cpu_now
 	rm -f "$cpu_file"
 	printf 'rc=%s\nseconds=%s\nsuite_cpu=%s\n' "$rc" "$((SECONDS - t0))" "$cpu" >"$out/package.status"
+}
+
+# LEDD_FOREIGN_REUSE_PACKAGE: copies out the package built from these sources
+# (see the top), writing what a run writes; false when there is none.
+reuse_package() {
+	[[ ${LEDD_FOREIGN_REUSE_PACKAGE:-} == 1 && ${suites[*]} == package && -f $dir/complete ]] || return 1
+	[[ -f $dir/package/source-key && $(<"$dir/package/source-key") == "$source_key" ]] || return 1
+	[[ -d $root$project/dist && -n $(ls "$dir"/package/*.deb 2>/dev/null) ]] || return 1
+	cp "$dir"/package/*.deb "$out/"
+	cp "$dir/archive-packages.txt" "$out/archive-packages.txt"
+	printf 'root_dir=%s\ninstall=reused\nnpm_exit=0\n' "$root" >"$out/build.env"
+	printf 'package=exit:0 deb:%s seconds:0 reused\n' "$(cd "$out" && ls -- *.deb | tr '\n' ' ')" >"$out/results.env"
+	printf 'root=cached\nroot_s=0\nroot_cpu=0\ninstall=reused\nbuild_s=0\nbuild_cpu=0\npackage_s=0\npackage_cpu=0\n' \
+		>"$out/timings.env"
+	log "the package built from these sources in this root is reused: $(cd "$out" && ls -- *.deb)"
 }
 
 # Message types at the edges of this root's C long, straight through the addon.
@@ -421,6 +458,9 @@ run_suite() {
 	printf 'rc=%s\nseconds=%s\nsuite_cpu=%s\n' "$rc" "$((SECONDS - t0))" "$cpu" >"$out/$name.status"
 }
 
+# The root's cache directory and the key of the sources (main sets them; run_package reads them).
+dir='' source_key=''
+
 main() {
 	local name
 	for name in "${suites[@]}"; do suite_files "$name" >/dev/null; done
@@ -432,7 +472,7 @@ main() {
 		find "$out" -mindepth 1 -delete
 	fi
 	touch "$out/.run-foreign-arch"
-	local key dir root deps_key
+	local key root deps_key
 	key=$(printf '%s\n' "recipe $recipe" "$suite" "$arch" "${packages[@]}" | sha256sum | cut -c1-16)
 	dir=$cache_root/$arch-$key
 	root=$dir/root
@@ -457,6 +497,12 @@ main() {
 	npm_version=$(install_npm "$root")
 	# node_modules depends on the manifest, the root itself and npm.
 	deps_key=$(cat "$repo/package.json" "$repo/package-lock.json" <(echo "$key npm $npm_version") | sha256sum | cut -c1-16)
+	# The sources and node_modules a package is built from.
+	source_key=$( (project_tar && echo "$deps_key") | sha256sum | cut -c1-16)
+	if reuse_package; then
+		unmount_all
+		return 0
+	fi
 	t0=$SECONDS
 	cpu_now
 	c0=$cpu
@@ -484,6 +530,7 @@ main() {
 	cpu_now
 	local build_s=$((SECONDS - t0)) build_cpu=$((cpu - c0))
 	{
+		echo "root_dir=$root"
 		echo "install=$install"
 		echo "npm_exit=$npm_rc"
 		echo "uname_m=$(in_chroot "$root" 'uname -m')"

@@ -1,14 +1,54 @@
 #!/usr/bin/env bash
-# Builds the x86-64 bzImage for the system-test VM from Debian's linux-source-6.1
-# plus kernel.fragment, or reuses the cached one. Progress goes to stderr; the
-# last stdout line is the bzImage path.
+# Builds a kernel for a system-test VM from Debian's linux-source-6.1, or
+# reuses the cached one. Progress goes to stderr; the last stdout line is the
+# kernel image's path.
 #
-# Cache: ${LEDD_KERNEL_CACHE:-$HOME/.cache/ledd-kernel}/<key>/bzImage, where
-# <key> = sha256(kernel.fragment + linux-source-6.1 package version).
+#   build-kernel.sh                 x86-64 bzImage: tinyconfig + kernel.fragment
+#   build-kernel.sh --arch arm64    the Raspberry Pi 5 twin's Image, cross-built
+#                                   (gcc-aarch64-linux-gnu): tinyconfig +
+#                                   kernel.fragment less its x86-only lines +
+#                                   kernel-arm64.fragment (16K pages)
+#   build-kernel.sh --arch arm64 --pages 4k
+#                                   the same with 4K pages: not the Pi 5's
+#                                   kernel, for seeing the twin's check fail
+#
+# Cache: ${LEDD_KERNEL_CACHE:-$HOME/.cache/ledd-kernel}/<key>/<image>, where
+# <key> = sha256(the merged fragment + linux-source-6.1 package version); the
+# x86 key is the hash of kernel.fragment alone, as before arm64 came.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-fragment=$here/kernel.fragment
+arch=x86_64 pages=''
+while (($#)); do
+	case $1 in
+	--arch) arch=${2:?--arch needs x86_64 or arm64} && shift ;;
+	--pages) pages=${2:?--pages needs 4k} && shift ;;
+	*)
+		echo "usage: build-kernel.sh [--arch x86_64|arm64 [--pages 4k]]" >&2
+		exit 2
+		;;
+	esac
+	shift
+done
+[[ -z $pages || ($arch == arm64 && $pages == 4k) ]] || {
+	echo "build-kernel: --pages 4k goes with --arch arm64 only" >&2
+	exit 2
+}
+case $arch in
+x86_64)
+	image=bzImage image_path=arch/x86/boot/bzImage cross='' cross_gcc=gcc cross_pkg=gcc
+	;;
+arm64)
+	image=Image image_path=arch/arm64/boot/Image cross=aarch64-linux-gnu-
+	cross_gcc=aarch64-linux-gnu-gcc cross_pkg=gcc-aarch64-linux-gnu
+	;;
+*)
+	echo "build-kernel: unknown --arch $arch (x86_64 or arm64)" >&2
+	exit 2
+	;;
+esac
+# The fragment this build merges, written by write_fragment.
+fragment=''
 src_pkg=linux-source-6.1
 src_tar=/usr/src/linux-source-6.1.tar.xz
 cache_root=${LEDD_KERNEL_CACHE:-${HOME:?HOME is unset; set LEDD_KERNEL_CACHE}/.cache/ledd-kernel}
@@ -24,7 +64,7 @@ die() {
 }
 
 check_prerequisites() {
-	local -A pkg_of=([make]=make [gcc]=gcc [flex]=flex [bison]=bison [bc]=bc
+	local -A pkg_of=([make]=make [gcc]=gcc [$cross_gcc]=$cross_pkg [flex]=flex [bison]=bison [bc]=bc
 		[xz]=xz-utils [perl]=perl [flock]=util-linux [dpkg-query]=dpkg)
 	local -A missing=()
 	local cmd
@@ -36,6 +76,22 @@ check_prerequisites() {
 	[[ -f $src_tar ]] || missing[$src_pkg]=1
 	if ((${#missing[@]})); then
 		die "missing build prerequisites; install them with: apt-get install -y ${!missing[*]}"
+	fi
+}
+
+# The x86 fragment as it is; for arm64, without the lines only x86 has, then
+# the arm64 one (whose ARM64_16K_PAGES replaces tinyconfig's 4K choice).
+write_fragment() {
+	fragment=$(mktemp "${TMPDIR:-/tmp}/ledd-kernel-fragment.XXXXXX")
+	if [[ $arch == x86_64 ]]; then
+		cat "$here/kernel.fragment" >"$fragment"
+	else
+		grep -Ev '^CONFIG_(64BIT|SERIAL_8250[A-Z_0-9]*|RTC_DRV_CMOS)=' "$here/kernel.fragment" >"$fragment"
+		if [[ $pages == 4k ]]; then
+			sed 's/^CONFIG_ARM64_16K_PAGES=y$/CONFIG_ARM64_4K_PAGES=y/' "$here/kernel-$arch.fragment" >>"$fragment"
+		else
+			cat "$here/kernel-$arch.fragment" >>"$fragment"
+		fi
 	fi
 }
 
@@ -71,7 +127,7 @@ verify_config() {
 
 # Runs make quietly into the build log; on failure shows the log's tail.
 kmake() {
-	if ! make -C "$src" ARCH=x86_64 "$@" >>"$work/build.log" 2>&1; then
+	if ! make -C "$src" ARCH="$arch" ${cross:+CROSS_COMPILE=$cross} "$@" >>"$work/build.log" 2>&1; then
 		tail -n 40 "$work/build.log" >&2
 		die "make $* failed"
 	fi
@@ -81,7 +137,7 @@ build() {
 	local started=$SECONDS
 	work=$(mktemp -d "${TMPDIR:-/tmp}/ledd-kernel.XXXXXX")
 	stage=''
-	trap 'rm -rf "$work" ${stage:+"$stage"}' EXIT
+	trap 'rm -rf "$work" "$fragment" ${stage:+"$stage"}' EXIT
 	src=$work/linux-source-6.1
 	log "unpacking $src_tar into $work"
 	tar -C "$work" -xJf "$src_tar"
@@ -90,37 +146,43 @@ build() {
 		die "merge_config.sh failed (see above)"
 	kmake olddefconfig
 	verify_config "$src/.config" || die "kernel config check failed"
-	log "compiling bzImage with $(($(nproc) + 1)) jobs (about 3 min on 2 cores)"
-	kmake -j"$(($(nproc) + 1))" bzImage
+	log "compiling the $arch $image with $(($(nproc) + 1)) jobs (about 3 min on 2 cores for x86_64, 5.5 for arm64)"
+	kmake -j"$(($(nproc) + 1))" "$image"
 
 	# Publish atomically: a reader sees either no entry or a complete one.
 	stage=$(mktemp -d "$cache_root/.staging.XXXXXX")
 	chmod 755 "$stage"
-	cp "$src/arch/x86/boot/bzImage" "$stage/bzImage"
+	cp "$src/$image_path" "$stage/$image"
 	cp "$src/.config" "$stage/config"
 	if mv -T "$stage" "$entry" 2>/dev/null; then
 		stage=''
 	else
-		[[ -f $entry/bzImage ]] || die "could not publish $entry"
+		[[ -f $entry/$image ]] || die "could not publish $entry"
 	fi
 	log "built in $((SECONDS - started)) s"
 }
 
 main() {
 	check_prerequisites
+	write_fragment
+	trap 'rm -f "$fragment"' EXIT
 	local key
 	key=$(cache_key)
 	entry=$cache_root/$key
 	mkdir -p "$cache_root"
-	if [[ ! -f $entry/bzImage ]]; then
+	if [[ ! -f $entry/$image ]]; then
 		# One build per key at a time; late arrivals wait, then reuse it.
 		exec 9>"$cache_root/$key.lock"
 		flock 9
-		if [[ ! -f $entry/bzImage ]]; then build; fi
+		if [[ ! -f $entry/$image ]]; then
+			build
+		else
+			log "using the $arch kernel another build just made (key $key)"
+		fi
 	else
-		log "using cached kernel (key $key)"
+		log "using cached $arch kernel (key $key)"
 	fi
-	printf '%s\n' "$entry/bzImage"
+	printf '%s\n' "$entry/$image"
 }
 
 main "$@"

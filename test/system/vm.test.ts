@@ -20,6 +20,7 @@ import { LEFTOVERS, plantLeftovers } from './host-leftovers.js';
 import { type Packages, packagesForThisTree } from '../helpers/deb.js';
 import { driveLinesChecks, LINES_BUSY_CHECKS, LINES_CHECKS } from '../helpers/drive-lines.js';
 import { changesAt, lastingMixes, parseRuns, project, stepMoves } from './led-samples.js';
+import { FactChecks, parseFacts, show } from '../helpers/vm-facts.js';
 
 const here = fromRoot('test', 'system');
 const scenario = path.join(here, 'guest', 'ledd-system.sh');
@@ -46,15 +47,6 @@ let stage: Stage | undefined;
 function readText(name: string): string {
   const file = path.join(outDir, name);
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
-}
-
-function parseFacts(text: string): Map<string, string> {
-  const facts = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) facts.set(line.slice(0, at), line.slice(at + 1).replaceAll('\\n', '\n'));
-  }
-  return facts;
 }
 
 interface JournalEntry {
@@ -118,63 +110,11 @@ function vmReport(): string {
 
 // --- checks: every failed one is listed, with the item's facts --------------
 
-class Item {
-  readonly #prefixes: string[];
-  readonly #failures: string[] = [];
-  readonly #facts: Map<string, string>;
-
+/** The checks of one item on this stage's facts. */
+class Item extends FactChecks {
   constructor(prefixes: string[]) {
-    this.#prefixes = prefixes;
-    this.#facts = stage?.facts ?? new Map();
+    super(stage?.facts ?? new Map(), prefixes, vmReport);
   }
-
-  /** A fact the scenario recorded; undefined (and a failed check) when it is missing. */
-  fact(key: string): string {
-    const value = this.#facts.get(key);
-    const missing = `${key}: not recorded (the scenario did not get there)`;
-    if (value === undefined && !this.#failures.includes(missing)) this.#failures.push(missing);
-    return value ?? '';
-  }
-
-  num(key: string): number {
-    return Number(this.fact(key));
-  }
-
-  equal(label: string, actual: unknown, expected: unknown): void {
-    if (actual !== expected) this.#failures.push(`${label}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-
-  match(label: string, actual: string, pattern: RegExp): void {
-    if (!pattern.test(actual)) this.#failures.push(`${label}: expected to match ${pattern}, got ${show(actual)}`);
-  }
-
-  ok(label: string, condition: boolean, detail = ''): void {
-    if (!condition) this.#failures.push(`${label}${detail ? `: ${detail}` : ''}`);
-  }
-
-  /** `key` equals `expected`. */
-  is(key: string, expected: string, label = key): void {
-    this.equal(label, this.fact(key), expected);
-  }
-
-  /** Fails the test, naming every failed check, unless all passed. */
-  done(extra = ''): void {
-    if (this.#failures.length === 0) return;
-    const facts = [...this.#facts]
-      .filter(([key]) => this.#prefixes.some((prefix) => key.startsWith(prefix)))
-      .map(([key, value]) => `  ${key}=${value.replaceAll('\n', '\\n').slice(0, 300)}`)
-      .join('\n');
-    assert.fail(
-      `${this.#failures.length} check(s) failed:\n${this.#failures.map((failure) => `- ${failure}`).join('\n')}\n` +
-        `--- facts ${this.#prefixes.join(', ')} ---\n${facts || '  (none)'}\n` +
-        (extra ? `--- ${extra}\n` : '') +
-        vmReport(),
-    );
-  }
-}
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
 interface StatusJson {

@@ -103,7 +103,10 @@ mask_units() {
 		apt-daily-upgrade.timer man-db.timer logrotate.timer dpkg-db-backup.timer \
 		systemd-timesyncd.service systemd-pstore.service ldconfig.service \
 		systemd-hwdb-update.service systemd-journal-catalog-update.service \
-		systemd-update-done.service systemd-sysusers.service; do
+		systemd-update-done.service systemd-sysusers.service systemd-modules-load.service \
+		systemd-firstboot.service systemd-machine-id-commit.service systemd-random-seed.service \
+		systemd-networkd.service systemd-resolved.service systemd-userdbd.socket \
+		systemd-boot-update.service systemd-confext.service systemd-sysext.service; do
 		ln -sfn /dev/null "$newroot/etc/systemd/system/$unit"
 	done
 	# Generators (fstab, getty, sysv, cryptsetup, the host's own packages...)
@@ -151,7 +154,7 @@ main() {
 		exit 1
 	}
 	say "mode=$mode scenario=$scenario"
-	gpio_env=$("$guest_dir/gpio-sim.sh")
+	gpio_env=$("$guest_dir/gpio-sim.sh" "$(cmdline_value ledd.gpio || echo x86)")
 	mount_overlay_root
 	forget_ledd
 	write_env "$mode" "$scenario" "$gpio_env"
