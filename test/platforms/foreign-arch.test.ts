@@ -4,7 +4,8 @@
 // ~/.cache/ledd-arch) each root, runs `npm ci` in it (both native modules, our
 // queue addon and the libgpiod 2.x binding, are built there by the root's own
 // compiler) and runs test suites inside it; this test checks what it left.
-//   arm64: the queue binding's tests (test/native) and the daemon's host tests (test/daemon)
+//   arm64: the queue binding's tests (test/native) and the daemon's tests that
+//          can differ by architecture (run-foreign-arch.sh's suite_files says which)
 //   armhf: the queue binding's tests, and the chapter's C client, compiled in
 //          the root, driving `ledd --backend sim` (test/daemon/foreign-clients)
 //   both:  ledd's Debian package for the architecture, built in the root by
@@ -13,6 +14,9 @@
 // The two run at once (one core each on a 2-core machine; LEDD_FOREIGN_SERIAL=1
 // runs them one after the other). A missing tool (qemu-user-static,
 // binfmt-support, arch-test, mmdebstrap) fails the test naming the Debian package.
+// Beside them, at nice 19, the two VM stages' kernels are built into their
+// cache (test/system/kernels-beside.ts; LEDD_KERNELS_BESIDE=0 leaves them to
+// those stages).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import test from 'node:test';
@@ -29,6 +33,7 @@ import {
 } from '../helpers/deb-checks.js';
 import { projectVersion } from '../helpers/deb.js';
 import { testBuildDir } from '../helpers/paths.js';
+import { type KernelBuild, buildKernelsBeside, kernelsBesideWanted } from '../system/kernels-beside.js';
 import { type ScriptResult, outputTail, readEnv, readText, runPlatformScript } from './script-run.js';
 
 interface Arch {
@@ -50,7 +55,11 @@ const ARCHES: Arch[] = [
     nodeArch: 'arm64',
     longBits: 64,
     elfMachine: 183, // EM_AARCH64
-    suites: { native: 'the queue binding (test/native)', daemon: "the daemon's host tests (test/daemon)" },
+    suites: {
+      native: 'the queue binding (test/native)',
+      daemon:
+        "the daemon's tests that can differ by architecture (native modules, ledctl, the chapter's client, hostile senders)",
+    },
   },
   {
     name: 'armhf',
@@ -92,6 +101,8 @@ for (const arch of ARCHES) {
   runs.set(arch.name, run);
   previous = run;
 }
+const kernels: Promise<KernelBuild[]> | undefined = kernelsBesideWanted() ? buildKernelsBeside() : undefined;
+kernels?.catch(() => undefined);
 
 for (const arch of ARCHES) {
   test(
@@ -230,6 +241,21 @@ for (const arch of ARCHES) {
       );
 
       assert.equal(run.code, 0, `run-foreign-arch.sh ${arch.name} failed (exit ${run.code}):\n${tail}`);
+    },
+  );
+}
+
+if (kernels) {
+  const built = kernels;
+  test(
+    "the VM stages' kernels, built beside this stage at nice 19 (or found cached)",
+    { timeout: 60 * 60_000 },
+    async (t) => {
+      for (const build of await built) {
+        const name = `build-kernel.sh ${build.args.join(' ') || '(x86_64)'}`;
+        t.diagnostic(`${name}: exit ${build.code} in ${build.seconds} s: ${build.summary.split('\n').at(-1)}`);
+        assert.equal(build.code, 0, `${name} failed:\n${build.summary}`);
+      }
     },
   );
 }
