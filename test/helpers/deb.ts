@@ -58,13 +58,7 @@ export async function packagesForThisTree(): Promise<Packages> {
     rmSync(path.join(testBuildDir, 'deb'), { recursive: true, force: true });
     mkdirSync(directory, { recursive: true });
     await runOk('bash', [fromRoot('scripts', 'package.sh'), '--out', directory], { timeoutMs: 15 * 60_000 });
-    // A newer build of the same package: its control file's Version raised.
-    const unpacked = path.join(directory, 'unpacked');
-    await runOk('dpkg-deb', ['--raw-extract', deb, unpacked], { timeoutMs: 120_000 });
-    const control = path.join(unpacked, 'DEBIAN', 'control');
-    await runOk('sed', ['-i', `s/^Version: .*/Version: ${version}+test1/`, control]);
-    await runOk('dpkg-deb', ['--root-owner-group', '--build', unpacked, newer], { timeoutMs: 300_000 });
-    rmSync(unpacked, { recursive: true, force: true });
+    await runOk('bash', [fromRoot('test', 'helpers', 'newer-deb.sh'), deb, '+test1', newer], { timeoutMs: 300_000 });
   }
   return { deb, newer, version, arch };
 }

@@ -242,7 +242,7 @@ ensure_root() {
 # The files copy_project copies, as a tar stream on stdout.
 project_tar() {
 	tar -C "$repo" --exclude=./.git --exclude=./node_modules --exclude=./dist --exclude=./native/build \
-		--exclude=./test/build --exclude=./bench/build --exclude='./*.log' -cf - .
+		--exclude=./test/build --exclude=./bench/build --exclude=./build --exclude='./*.log' -cf - .
 }
 
 # The repo without what a build makes. node_modules of the previous run stays

@@ -15,7 +15,7 @@
 #    built there from the same sources is taken as it is
 #    (LEDD_FOREIGN_REUSE_PACKAGE). OUT/arm64/.
 # 3. The newer build for the upgrade: the same package with its Version raised
-#    (+twin1), as test/helpers/deb.ts makes the x86 one.
+#    (+twin1), by test/helpers/newer-deb.sh, as the x86 one (+test1).
 # 4. ../system/run-vm.sh --arch arm64 --systemd, booting that root read-only
 #    under a tmpfs overlay, with the Pi 5's chip layout (ledd.gpio=pi5).
 #    OUT/vm/ (facts.env, journal.txt, console.log, the in-guest suites' TAP).
@@ -80,10 +80,7 @@ rm -rf "$debs"
 mkdir -p "$debs"
 cp "$out/arm64/$deb" "$debs/"
 newer=ledd_${version}+twin1_arm64.deb
-dpkg-deb --raw-extract "$debs/$deb" "$debs/unpacked"
-sed -i "s/^Version: .*/Version: ${version}+twin1/" "$debs/unpacked/DEBIAN/control"
-dpkg-deb --root-owner-group --build "$debs/unpacked" "$debs/$newer" >/dev/null
-rm -rf "$debs/unpacked"
+bash "$repo/test/helpers/newer-deb.sh" "$debs/$deb" +twin1 "$debs/$newer"
 
 log "booting the twin (log: $out/vm/console.log)"
 t0=$SECONDS

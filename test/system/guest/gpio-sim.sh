@@ -4,10 +4,14 @@
 # pi5 is the Raspberry Pi 5 twin's, see below):
 #   LEDD_GPIO_CHIP=gpiochip1  LEDD_GPIO_DEV=/dev/gpiochip1
 #   LEDD_GPIO_SIM_DIR=/sys/devices/platform/gpio-sim.1/gpiochip1
-# A decoy chip goes live first so that it takes gpiochip0 and the code under
-# test has to find the line by name, as on a Raspberry Pi 5 where the header
-# bank is not guaranteed to be chip 0. The real chip mimics the Pi 5's RP1
-# bank: label pinctrl-rp1, 54 lines, GPIO0..GPIO27 named.
+# Either way the code under test has to find its line by name, as on a
+# Raspberry Pi 5, where the header bank's chip number has moved across kernels:
+#   x86  a decoy chip goes live first and takes gpiochip0; the real chip mimics
+#        the Pi 5's RP1 bank: label pinctrl-rp1, 54 lines, GPIO0..GPIO27 named.
+#   pi5  as a 2026 Pi 5 kernel shows it: four gpio-brcmstb banks, then the
+#        header (pinctrl-rp1, its 54 lines named as bcm2712-rpi-5-b.dts names
+#        them: ID_SDA, ID_SCL, GPIO2 ... GPIO27, PCIE_RP1_WAKE, ...) on
+#        gpiochip4, and no gpiochip0 (the first bank goes away).
 set -euo pipefail
 
 cfg=/sys/kernel/config/gpio-sim
