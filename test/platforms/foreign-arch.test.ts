@@ -14,9 +14,8 @@
 // The two run at once (one core each on a 2-core machine; LEDD_FOREIGN_SERIAL=1
 // runs them one after the other). A missing tool (qemu-user-static,
 // binfmt-support, arch-test, mmdebstrap) fails the test naming the Debian package.
-// Beside them, at nice 19, the two VM stages' kernels are built into their
-// cache (test/system/kernels-beside.ts; LEDD_KERNELS_BESIDE=0 leaves them to
-// those stages).
+// Beside them, at nice 19, the x86 VM stage's kernel is built into its cache
+// (test/system/kernels-beside.ts; LEDD_KERNELS_BESIDE=0 leaves it to that stage).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import test from 'node:test';
@@ -33,7 +32,7 @@ import {
 } from '../helpers/deb-checks.js';
 import { projectVersion } from '../helpers/deb.js';
 import { testBuildDir } from '../helpers/paths.js';
-import { type KernelBuild, buildKernelsBeside, kernelsBesideWanted } from '../system/kernels-beside.js';
+import { type KernelBuild, X86_VM_KERNEL, buildKernelsBeside, kernelsBesideWanted } from '../system/kernels-beside.js';
 import { type ScriptResult, outputTail, readEnv, readText, runPlatformScript } from './script-run.js';
 
 interface Arch {
@@ -101,7 +100,9 @@ for (const arch of ARCHES) {
   runs.set(arch.name, run);
   previous = run;
 }
-const kernels: Promise<KernelBuild[]> | undefined = kernelsBesideWanted() ? buildKernelsBeside() : undefined;
+const kernels: Promise<KernelBuild[]> | undefined = kernelsBesideWanted()
+  ? buildKernelsBeside([X86_VM_KERNEL])
+  : undefined;
 kernels?.catch(() => undefined);
 
 for (const arch of ARCHES) {
@@ -248,7 +249,7 @@ for (const arch of ARCHES) {
 if (kernels) {
   const built = kernels;
   test(
-    "the VM stages' kernels, built beside this stage at nice 19 (or found cached)",
+    "the x86 VM stage's kernel, built beside this stage at nice 19 (or found cached)",
     { timeout: 60 * 60_000 },
     async (t) => {
       for (const build of await built) {

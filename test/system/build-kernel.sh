@@ -146,7 +146,7 @@ build() {
 		die "merge_config.sh failed (see above)"
 	kmake olddefconfig
 	verify_config "$src/.config" || die "kernel config check failed"
-	log "compiling the $arch $image with $(($(nproc) + 1)) jobs (about 3 min on 2 cores for x86_64, 5.5 for arm64)"
+	log "compiling the $arch $image with $(($(nproc) + 1)) jobs (about 3 min on 2 cores for x86_64, 9.5 for arm64)"
 	kmake -j"$(($(nproc) + 1))" "$image"
 
 	# Publish atomically: a reader sees either no entry or a complete one.

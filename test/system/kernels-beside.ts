@@ -1,9 +1,10 @@
-// The two VM stages' kernels (the x86 VM's and the Pi 5 twin's), built while
-// another long stage runs: the foreign-architecture stage leaves a core idle
-// for long stretches (while its roots download, and after its shorter
-// architecture ends). At nice 19 the builds take only what that stage does not
-// use. Each goes into build-kernel.sh's cache, where the VM stages find it; a
-// build that is cached already takes a second.
+// The VM stages' kernels, each built while an earlier long stage runs, so that
+// it takes the core that stage leaves idle: the x86 VM's beside the
+// foreign-architecture stage (idle while its roots download, and after its
+// shorter architecture ends), the Pi 5 twin's beside the x86 VM (whose TCG
+// keeps about one core busy). At nice 19 a build takes only what the stage
+// does not use. Each goes into build-kernel.sh's cache, where the VM stages
+// find it; a build that is cached already takes a second.
 import { runChild } from '../helpers/process.js';
 import { fromRoot } from '../helpers/paths.js';
 
@@ -16,17 +17,19 @@ export interface KernelBuild {
   summary: string;
 }
 
-const KERNELS: string[][] = [[], ['--arch', 'arm64']];
+/** build-kernel.sh's arguments for each VM stage's kernel. */
+export const X86_VM_KERNEL: readonly string[] = [];
+export const TWIN_KERNEL: readonly string[] = ['--arch', 'arm64'];
 
 /** Off with LEDD_KERNELS_BESIDE=0 (the VM stages then build their kernels themselves). */
 export function kernelsBesideWanted(): boolean {
   return process.env.LEDD_KERNELS_BESIDE !== '0';
 }
 
-/** Builds (or finds cached) both kernels, one after the other, at the lowest CPU priority. */
-export async function buildKernelsBeside(): Promise<KernelBuild[]> {
+/** Builds (or finds cached) the kernels, one after the other, at the lowest CPU priority. */
+export async function buildKernelsBeside(kernels: readonly (readonly string[])[]): Promise<KernelBuild[]> {
   const builds: KernelBuild[] = [];
-  for (const args of KERNELS) {
+  for (const args of kernels) {
     const started = Date.now();
     const result = await runChild(
       'nice',
@@ -37,7 +40,7 @@ export async function buildKernelsBeside(): Promise<KernelBuild[]> {
     );
     const progress = result.stderr.trim().split('\n');
     builds.push({
-      args,
+      args: [...args],
       code: result.code,
       seconds: Math.round((Date.now() - started) / 1000),
       summary: result.code === 0 ? (progress.at(-1) ?? '') : progress.slice(-40).join('\n'),

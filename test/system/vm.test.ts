@@ -8,6 +8,8 @@
 // once, then cached) linux-source-6.1 and its build tools: a missing one fails
 // the test naming the package. The first run builds the kernel (3-15 min).
 // The VM stage alone: node --test dist/test/system/vm.test.js
+// Beside its VM, at nice 19, it builds the Pi 5 twin's kernel into its cache
+// (test/system/kernels-beside.ts; LEDD_KERNELS_BESIDE=0 leaves it to the twin).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +23,7 @@ import { type Packages, packagesForThisTree } from '../helpers/deb.js';
 import { driveLinesChecks, LINES_BUSY_CHECKS, LINES_CHECKS } from '../helpers/drive-lines.js';
 import { changesAt, lastingMixes, parseRuns, project, stepMoves } from './led-samples.js';
 import { FactChecks, parseFacts, show } from '../helpers/vm-facts.js';
+import { type KernelBuild, TWIN_KERNEL, buildKernelsBeside, kernelsBesideWanted } from './kernels-beside.js';
 
 const here = fromRoot('test', 'system');
 const scenario = path.join(here, 'guest', 'ledd-system.sh');
@@ -41,6 +44,7 @@ let kernel = '';
 let client = '';
 let packages: Packages;
 let stage: Stage | undefined;
+let twinKernel: Promise<KernelBuild[]> | undefined;
 
 // --- what the guest brought back ------------------------------------------
 
@@ -210,6 +214,8 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
       const restoreHost = plantLeftovers();
       after(restoreHost);
       const started = performance.now();
+      twinKernel = kernelsBesideWanted() ? buildKernelsBeside([TWIN_KERNEL]) : undefined;
+      twinKernel?.catch(() => undefined);
       const result = await runChild(
         'bash',
         [
@@ -245,6 +251,20 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
     item.is('end', 'ok', 'the scenario reached its end');
     item.done();
   });
+
+  if (kernelsBesideWanted()) {
+    test(
+      "the Pi 5 twin's kernel, built beside the VM at nice 19 (or found cached)",
+      { timeout: 50 * 60_000 },
+      async (t) => {
+        assert.ok(twinKernel, 'the build beside the VM did not start');
+        const [build] = await twinKernel;
+        const name = `build-kernel.sh ${build!.args.join(' ')}`;
+        t.diagnostic(`${name}: exit ${build!.code} in ${build!.seconds} s: ${build!.summary.split('\n').at(-1)}`);
+        assert.equal(build!.code, 0, `${name} failed:\n${build!.summary}`);
+      },
+    );
+  }
 
   test("the guest starts from a known state: the host's planted leftovers are not there", () => {
     const item = new Item(['setup.leftovers']);
