@@ -5,6 +5,8 @@
 // event), never a guess. The LEDs and their lines are ledd's too (its
 // status), learnt anew whenever ledd (re)starts; the retained topics of LEDs
 // that left its configuration are cleared.
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { IPublishPacket } from 'mqtt';
 
 import { ClientError, ClientExit } from '../client/errors.js';
@@ -17,7 +19,6 @@ import type { BridgeConfig } from './config.js';
 import { BrokerConnection } from './connection.js';
 import { boardModel, deviceInfo } from './device.js';
 import { discoveryPayload } from './discovery.js';
-import { RecentIds } from './duplicates.js';
 import { effectFor } from './effects.js';
 import { BridgeExit } from './exit-codes.js';
 import { shownReport } from './flash.js';
@@ -35,6 +36,13 @@ import {
 
 /** How long a command waits for ledd's acknowledgement. */
 const COMMAND_TIMEOUT_MS = 5000;
+/**
+ * How long after the bridge starts a command waits for ledd's LEDs to be
+ * known. A persistent session's backlog arrives as soon as the broker takes
+ * the connection, which can be before ledd has answered the watch; such a
+ * command is held, unacknowledged, rather than refused as for no LED.
+ */
+const LEDS_KNOWN_WAIT_MS = 10_000;
 /** The name the watch goes by in `ledctl status`. */
 export const WATCH_NAME = 'ledd-mqtt';
 const EVERY_LED: LedSelector = { kind: 'all' };
@@ -72,7 +80,10 @@ export class Bridge {
   readonly #log: Logger;
   readonly #node: NodeTopics;
   readonly #board = boardModel();
-  readonly #recent = new RecentIds();
+  readonly #startedAt = Date.now();
+  #lastCommand: Promise<void> = Promise.resolve();
+  #ledsKnown!: () => void;
+  readonly #ledsLearnt = new Promise<void>((resolve) => (this.#ledsKnown = resolve));
   #connection: BrokerConnection | undefined;
   /** ledd's LEDs, in its order; empty until ledd has been reached once. */
   #lights = new Map<string, Light>();
@@ -197,6 +208,7 @@ export class Bridge {
       this.#retained.add(light.topics.discovery).add(light.topics.state);
     }
     this.#present = true;
+    this.#ledsKnown();
     this.#clearGhosts();
     this.#publishAll();
   }
@@ -225,6 +237,9 @@ export class Bridge {
       return;
     }
     if (!this.#node.setFilters.some((filter) => topicMatches(filter, packet.topic))) return;
+    const waitMs = this.#startedAt + LEDS_KNOWN_WAIT_MS - Date.now();
+    if (this.#lights.size === 0 && waitMs > 0)
+      await Promise.race([this.#ledsLearnt, sleep(waitMs, undefined, { ref: false })]);
     const light = [...this.#lights.values()].find((candidate) => candidate.topics.set === packet.topic);
     if (!light) {
       const known = [...this.#lights.keys()].join(', ');
@@ -236,14 +251,18 @@ export class Bridge {
       );
       return;
     }
-    if (this.#recent.isRepeat(packet.messageId, packet.dup)) {
-      this.#log.info({ messageId: packet.messageId }, 'a repeated delivery of a command already applied: ignored');
-      return;
-    }
-    await this.#command(light, payload, packet.messageId);
+    // Every delivery is applied, one flagged dup too: QoS 1 is at least once, and the
+    // packet id, which the broker reuses, cannot tell a repeat from a new command.
+    // A repeated ON or OFF changes nothing.
+    // One command at a time, in the order delivered: MQTT.js takes one message at
+    // a time on a connection, but a command still waiting for ledd when its
+    // connection broke would otherwise race those of the next connection.
+    const turn = this.#lastCommand.then(() => this.#command(light, payload, packet.messageId, packet.dup));
+    this.#lastCommand = turn.catch(() => undefined);
+    await turn;
   }
 
-  async #command(light: Light, payload: Buffer, messageId: number | undefined): Promise<void> {
+  async #command(light: Light, payload: Buffer, messageId: number | undefined, dup: boolean): Promise<void> {
     const led = light.topics.led;
     const parsed = parseCommand(payload, this.#config);
     if (!parsed.ok) {
@@ -256,7 +275,7 @@ export class Bridge {
       if (!(await this.#step(light, step, messageId))) return;
     }
     this.#log.info(
-      { messageId, led, command: describeCommand(command), state: light.report.state, payload: shown(payload) },
+      { messageId, dup, led, command: describeCommand(command), state: light.report.state, payload: shown(payload) },
       `command applied: LED ${led} ${describeCommand(command)}, LED ${light.report.state}`,
     );
   }

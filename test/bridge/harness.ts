@@ -3,7 +3,7 @@
 // records what it receives. Everything is stopped and removed when the test ends.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import net, { type Socket } from 'node:net';
 import path from 'node:path';
@@ -54,12 +54,20 @@ export interface BrokerOptions {
   passwordFile?: string;
   /** Serve TLS with this certificate and key (PEM files). */
   tls?: { cert: string; key: string };
+  /** mosquitto's log_type all: every packet it receives and sends, and each save of its sessions. */
+  verbose?: boolean;
 }
 
 export interface Broker {
   port: number;
   url: string;
   child: Child;
+  /**
+   * Every mosquitto process this broker has been, the current one last, with
+   * its log when `verbose` (a file: mosquitto flushes it at each line, so a
+   * SIGKILL loses none of it, as it would of a pipe's buffer).
+   */
+  instances: { child: Child; log(): string }[];
   /** Stops the broker with `signal` and waits for it. */
   stop(signal: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port with the same configuration and persistence. */
@@ -75,7 +83,7 @@ export async function startBroker(t: After, options: BrokerOptions = {}): Promis
   const directory = mkdtempSync(path.join(os.tmpdir(), 'ledd-mqtt-test-'));
   const port = options.port ?? (await freePort());
   const config = path.join(directory, `mosquitto-${port}.conf`);
-  const lines = [
+  const configLines = (logFile: string): string[] => [
     // As root mosquitto would become the user mosquitto, who cannot read the test's private directory.
     ...(process.getuid?.() === 0 ? ['user root'] : []),
     `listener ${port} 127.0.0.1`,
@@ -88,24 +96,28 @@ export async function startBroker(t: After, options: BrokerOptions = {}): Promis
     'autosave_interval 1',
     // As the README advises for a broker of ledd bridges: no Nagle delay on small messages.
     'set_tcp_nodelay true',
-    'log_dest stdout',
-    'log_type error',
-    'log_type warning',
-    'log_type notice',
-    'log_type information',
+    ...(options.verbose
+      ? [`log_dest file ${logFile}`, 'log_type all']
+      : ['log_dest stdout', 'log_type error', 'log_type warning', 'log_type notice', 'log_type information']),
   ];
-  writeFileSync(config, lines.join('\n') + '\n');
   const scheme = options.tls ? 'mqtts' : 'mqtt';
   const broker: Broker = {
     port,
     url: `${scheme}://${options.tls ? 'localhost' : '127.0.0.1'}:${port}`,
     child: undefined as unknown as Child,
+    instances: [],
     async stop(signal) {
       broker.child.kill(signal);
       await broker.child.wait(10_000);
     },
     async restart() {
+      const logFile = path.join(directory, `mosquitto-${broker.instances.length}.log`);
+      writeFileSync(config, configLines(logFile).join('\n') + '\n');
       broker.child = spawnChild(t, 'mosquitto', ['-c', config]);
+      broker.instances.push({
+        child: broker.child,
+        log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+      });
       await waitFor(`mosquitto on port ${port}`, () => !broker.child.running || accepts(port), { intervalMs: 50 });
       if (!broker.child.running) throw new Error(`mosquitto did not start: ${broker.child.describe()}`);
     },

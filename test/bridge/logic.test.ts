@@ -7,7 +7,6 @@ import { test } from 'node:test';
 
 import { parseCommand } from '../../bridge/commands.js';
 import { parseCommandLine, sanitiseNodeId } from '../../bridge/config.js';
-import { RecentIds } from '../../bridge/duplicates.js';
 import { EFFECT_NAMES, effectFor } from '../../bridge/effects.js';
 import { deviceModel } from '../../bridge/device.js';
 import { discoveryPayload } from '../../bridge/discovery.js';
@@ -113,17 +112,6 @@ test('effects: the name published for what ledd plays', () => {
   assert.equal(effectFor('pattern', undefined, 'not an effect'), 'pattern');
   assert.equal(effectFor(undefined, undefined, 'fast blink'), null);
   for (const name of ['blink', 'fast blink', 'heartbeat']) assert.ok(EFFECT_NAMES.includes(name));
-});
-
-test('duplicates: a redelivery (dup, same id) is recognised, a reused id is a new command', () => {
-  const recent = new RecentIds(3);
-  assert.equal(recent.isRepeat(1, false), false);
-  assert.equal(recent.isRepeat(1, true), true, 'redelivered');
-  assert.equal(recent.isRepeat(1, false), false, 'the id reused after the PUBACK: a new command');
-  assert.equal(recent.isRepeat(2, true), false, 'dup of a message never seen (sent before a restart)');
-  assert.equal(recent.isRepeat(undefined, true), false, 'QoS 0 has no id');
-  for (const id of [3, 4, 5]) recent.isRepeat(id, false);
-  assert.equal(recent.isRepeat(1, true), false, 'forgotten beyond the limit');
 });
 
 test("topics: ledd's unnamed LED keeps the node-level topics; named LEDs get their own", () => {
