@@ -26,25 +26,17 @@ export function kernelsBesideWanted(): boolean {
   return process.env.LEDD_KERNELS_BESIDE !== '0';
 }
 
-/** Builds (or finds cached) the kernels, one after the other, at the lowest CPU priority. */
-export async function buildKernelsBeside(kernels: readonly (readonly string[])[]): Promise<KernelBuild[]> {
-  const builds: KernelBuild[] = [];
-  for (const args of kernels) {
-    const started = Date.now();
-    const result = await runChild(
-      'nice',
-      ['-n', '19', 'bash', fromRoot('test', 'system', 'build-kernel.sh'), ...args],
-      {
-        timeoutMs: 45 * 60_000,
-      },
-    );
-    const progress = result.stderr.trim().split('\n');
-    builds.push({
-      args: [...args],
-      code: result.code,
-      seconds: Math.round((Date.now() - started) / 1000),
-      summary: result.code === 0 ? (progress.at(-1) ?? '') : progress.slice(-40).join('\n'),
-    });
-  }
-  return builds;
+/** Builds (or finds cached) a kernel at the lowest CPU priority. */
+export async function buildKernelBeside(args: readonly string[]): Promise<KernelBuild> {
+  const started = Date.now();
+  const result = await runChild('nice', ['-n', '19', 'bash', fromRoot('test', 'system', 'build-kernel.sh'), ...args], {
+    timeoutMs: 45 * 60_000,
+  });
+  const progress = result.stderr.trim().split('\n');
+  return {
+    args: [...args],
+    code: result.code,
+    seconds: Math.round((Date.now() - started) / 1000),
+    summary: result.code === 0 ? (progress.at(-1) ?? '') : progress.slice(-40).join('\n'),
+  };
 }

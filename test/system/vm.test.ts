@@ -23,7 +23,7 @@ import { type Packages, packagesForThisTree } from '../helpers/deb.js';
 import { driveLinesChecks, LINES_BUSY_CHECKS, LINES_CHECKS } from '../helpers/drive-lines.js';
 import { changesAt, lastingMixes, parseRuns, project, stepMoves } from './led-samples.js';
 import { FactChecks, parseFacts, show } from '../helpers/vm-facts.js';
-import { type KernelBuild, TWIN_KERNEL, buildKernelsBeside, kernelsBesideWanted } from './kernels-beside.js';
+import { type KernelBuild, TWIN_KERNEL, buildKernelBeside, kernelsBesideWanted } from './kernels-beside.js';
 
 const here = fromRoot('test', 'system');
 const scenario = path.join(here, 'guest', 'ledd-system.sh');
@@ -44,7 +44,7 @@ let kernel = '';
 let client = '';
 let packages: Packages;
 let stage: Stage | undefined;
-let twinKernel: Promise<KernelBuild[]> | undefined;
+let twinKernel: Promise<KernelBuild> | undefined;
 
 // --- what the guest brought back ------------------------------------------
 
@@ -214,7 +214,7 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
       const restoreHost = plantLeftovers();
       after(restoreHost);
       const started = performance.now();
-      twinKernel = kernelsBesideWanted() ? buildKernelsBeside([TWIN_KERNEL]) : undefined;
+      twinKernel = kernelsBesideWanted() ? buildKernelBeside(TWIN_KERNEL) : undefined;
       twinKernel?.catch(() => undefined);
       const result = await runChild(
         'bash',
@@ -258,10 +258,10 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
       { timeout: 50 * 60_000 },
       async (t) => {
         assert.ok(twinKernel, 'the build beside the VM did not start');
-        const [build] = await twinKernel;
-        const name = `build-kernel.sh ${build!.args.join(' ')}`;
-        t.diagnostic(`${name}: exit ${build!.code} in ${build!.seconds} s: ${build!.summary.split('\n').at(-1)}`);
-        assert.equal(build!.code, 0, `${name} failed:\n${build!.summary}`);
+        const build = await twinKernel;
+        const name = `build-kernel.sh ${build.args.join(' ')}`;
+        t.diagnostic(`${name}: exit ${build.code} in ${build.seconds} s: ${build.summary.split('\n').at(-1)}`);
+        assert.equal(build.code, 0, `${name} failed:\n${build.summary}`);
       },
     );
   }
