@@ -9,11 +9,22 @@
 # polling competes with what it waits for.
 
 # Facts are collected on the guest's tmpfs and copied to the results share at
-# every step (and at the end).
+# every step (and at the end). A background subshell keeps its own file: a
+# long fact (systemd-analyze security's table) goes out in several write()s,
+# and a line another process appended between them was lost inside it.
 facts=/run/ledd-system-facts.env
+rm -f "$facts" "$facts".*
 : >"$facts"
-fact() { printf '%s=%s\n' "$1" "${2//$'\n'/\\n}" >>"$facts"; }
-flush_facts() { cp "$facts" "$results/facts.env"; }
+fact() {
+	local file=$facts
+	((BASHPID == $$)) || file=$facts.$BASHPID
+	printf '%s=%s\n' "$1" "${2//$'\n'/\\n}" >>"$file"
+}
+flush_facts() {
+	local others=("$facts".*)
+	[[ -e ${others[0]} ]] || others=()
+	cat "$facts" "${others[@]}" >"$results/facts.env"
+}
 step() {
 	local uptime _
 	read -r uptime _ </proc/uptime
