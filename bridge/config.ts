@@ -171,6 +171,12 @@ export function parseCommandLine(
       'LEDD_MQTT_PASSWORD is not accepted: a password in the environment leaks into /proc and logs; ' +
         'write it to a file and set LEDD_MQTT_PASSWORD_FILE=FILE (or use the systemd credential mqtt-password)',
     );
+  // MQTT.js would go through the SOCKS proxy this names; its SOCKS client is left out of ledd-mqtt's bundle.
+  if (env.MQTTJS_SOCKS_PROXY)
+    throw new UsageError(
+      `MQTTJS_SOCKS_PROXY is set (${env.MQTTJS_SOCKS_PROXY}), but ledd-mqtt connects to the broker directly, ` +
+        'never through a SOCKS proxy: unset it',
+    );
   const specs: Record<string, { value: boolean }> = {
     '--help': { value: false },
     '-h': { value: false },

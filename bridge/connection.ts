@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 
-import { credentialOptions } from './broker-options.js';
+import { connectionOptions } from './broker-options.js';
 import type { BridgeConfig } from './config.js';
 import type { Logger } from './log.js';
 import { NOT_AVAILABLE, type NodeTopics } from './topics.js';
@@ -54,7 +54,7 @@ export class BrokerConnection {
       reconnectPeriod: 0,
       resubscribe: false,
       will: { topic: topics.availability, payload: Buffer.from(NOT_AVAILABLE), qos: 1, retain: true },
-      ...credentialOptions(config),
+      ...connectionOptions(config),
     };
     const client = mqtt.connect(config.brokerUrl, options);
     this.#client = client;

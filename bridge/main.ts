@@ -52,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
-// MQTT.js and the watcher may hold timers or sockets for a moment after the goodbye.
-process.exit();
+// No top-level await: this file is bundled as CommonJS (dist/ledd-mqtt.cjs).
+void main(process.argv.slice(2)).then((code) => {
+  // MQTT.js and the watcher may hold timers or sockets for a moment after the goodbye.
+  process.exit(code);
+});

@@ -6,7 +6,7 @@
 // has stopped: a running one would publish everything again.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
-import { credentialOptions } from './broker-options.js';
+import { connectionOptions } from './broker-options.js';
 import type { BridgeConfig } from './config.js';
 import { BridgeExit } from './exit-codes.js';
 import { AVAILABLE, nodeTopics } from './topics.js';
@@ -36,7 +36,7 @@ function connect(config: BridgeConfig, clientId: string): Promise<MqttClient> {
     protocolVersion: 4,
     reconnectPeriod: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    ...credentialOptions(config),
+    ...connectionOptions(config),
   };
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(config.brokerUrl, options);

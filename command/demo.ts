@@ -8,8 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ledd = path.join(here, '../daemon/main.js');
-const ledctl = path.join(here, 'main.js');
+// The programs as installed: the bundles.
+const ledd = path.join(here, '../ledd.cjs');
+const ledctl = path.join(here, '../ledctl.cjs');
 const key = process.env.LEDD_KEY || '1234';
 const stateDirectory = mkdtempSync(path.join(os.tmpdir(), 'ledd-demo-'));
 

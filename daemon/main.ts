@@ -72,4 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: this file is bundled as CommonJS (dist/ledd.cjs).
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -68,7 +68,7 @@ out=$(cd "$out" && pwd -P)
 
 built=(--exclude=./node_modules --exclude=./dist)
 if ((prebuilt)); then
-	for made in node_modules dist/daemon/main.js dist/ledctl.cjs native/build/Release/sysv_mq.node native/build/Release/edge_timer.node; do
+	for made in node_modules dist/ledd.cjs dist/ledctl.cjs dist/ledd-mqtt.cjs native/build/Release/sysv_mq.node native/build/Release/edge_timer.node; do
 		[[ -e $repo/$made ]] || die "--prebuilt: $repo/$made is missing; build first (npm ci)"
 	done
 	built=()

@@ -28,7 +28,7 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 node=$(command -v node) || fail "node is not on PATH: install Node.js 20 or later"
 major=$("$node" -p 'process.versions.node.split(".")[0]')
 ((major >= 20)) || fail "Node.js $major is too old: ledd needs 20 or later"
-for built in dist/daemon/main.js dist/ledctl.cjs dist/ledd-cleanup.cjs dist/bridge/main.js native/build/Release/sysv_mq.node \
+for built in dist/ledd.cjs dist/ledctl.cjs dist/ledd-cleanup.cjs dist/ledd-mqtt.cjs native/build/Release/sysv_mq.node \
   native/build/Release/edge_timer.node node_modules/sd-notify/build/Release/notify.node; do
   [[ -e $source_dir/$built ]] || fail "$built is missing: build first (.ci/setup, or npm ci)"
 done
@@ -76,7 +76,7 @@ chown -R root:root "$prefix"
 chmod -R go-w "$prefix"
 
 mkdir -p "$bindir"
-for program in ledctl:ledctl.cjs ledd:daemon/main.js ledd-mqtt:bridge/main.js; do
+for program in ledctl:ledctl.cjs ledd:ledd.cjs ledd-mqtt:ledd-mqtt.cjs; do
   name=${program%%:*}
   printf '#!/bin/sh\nexec %s %s/dist/%s "$@"\n' "$node" "$prefix" "${program#*:}" >"$bindir/$name"
   chmod 755 "$bindir/$name"

@@ -19,7 +19,8 @@ import { sleep, waitFor } from '../helpers/wait.js';
 
 type After = Pick<TestContext, 'after'>;
 
-export const BRIDGE = fromRoot('dist', 'bridge', 'main.js');
+/** ledd-mqtt as installed: the bundle. */
+export const BRIDGE = fromRoot('dist', 'ledd-mqtt.cjs');
 
 /** Fails (never skips) when the mosquitto broker is not installed. */
 export function requireMosquitto(): void {
@@ -159,6 +160,8 @@ export function startBridge(
   nodeId: string,
   extra: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  /** Node's options and the program: the bundle by default (the benchmarks compare others). */
+  program: readonly string[] = [BRIDGE],
 ): Bridge {
   // The test's own settings only: none of a developer's LEDD_* variables, journald or credentials.
   const inherited = Object.entries(process.env).filter(
@@ -169,7 +172,7 @@ export function startBridge(
     t,
     process.execPath,
     [
-      BRIDGE,
+      ...program,
       '--broker',
       brokerUrl,
       '--key',

@@ -1,7 +1,7 @@
 // The bridge's pure parts: command payloads, configuration, duplicate
 // deliveries, the payloads it publishes; and its command line as a user meets it.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -340,4 +340,23 @@ test('ledd-mqtt --help, --version, and a bad value exit 2 with one line on stder
   const secret = await runChild(process.execPath, [BRIDGE], { env: { ...process.env, LEDD_MQTT_PASSWORD: 'x' } });
   assert.equal(secret.code, 2);
   assert.match(secret.stderr, /^ledd-mqtt: LEDD_MQTT_PASSWORD is not accepted: .*\n$/);
+  const socks = await runChild(process.execPath, [BRIDGE], {
+    env: { ...process.env, MQTTJS_SOCKS_PROXY: 'socks5://127.0.0.1:1080' },
+  });
+  assert.equal(socks.code, 2, socks.stderr);
+  assert.match(
+    socks.stderr,
+    /^ledd-mqtt: MQTTJS_SOCKS_PROXY is set \(socks5:\/\/127\.0\.0\.1:1080\), but ledd-mqtt connects to the broker directly, never through a SOCKS proxy: unset it\n$/,
+  );
+});
+
+test('the ledd-mqtt bundle leaves out the parts of MQTT.js it never runs, and says so if one is reached', () => {
+  const bundle = readFileSync(BRIDGE, 'utf8');
+  // esbuild heads each module it bundles with a comment naming its file.
+  for (const package_ of ['ws', 'socks', 'worker-timers'])
+    assert.ok(!bundle.includes(`// node_modules/${package_}/`), `${package_} is in ${BRIDGE}`);
+  for (const missing of ['MQTT over WebSockets', 'a SOCKS proxy'])
+    assert.match(bundle, new RegExp(`ledd-mqtt does not support ${missing}`));
+  for (const kept of ['mqtt/build/lib/connect/tcp.js', 'mqtt/build/lib/connect/tls.js', 'mqtt-packet/'])
+    assert.ok(bundle.includes(`// node_modules/${kept}`), `${kept} is missing from ${BRIDGE}`);
 });

@@ -10,7 +10,8 @@ import { type Child, type ChildOptions, type ChildResult, runChild, spawnChild }
 import { randomKey, removeQueueQuietly } from '../helpers/queues.js';
 import { findQueueInProc } from '../../common/sysvipc.js';
 
-export const LEDD = fromRoot('dist', 'daemon', 'main.js');
+/** ledd as installed: the bundle. */
+export const LEDD = fromRoot('dist', 'ledd.cjs');
 // The ledctl that ships: the one-file bundle of dist/command/main.js (scripts/bundle.mjs).
 export const LEDCTL = fromRoot('dist', 'ledctl.cjs');
 // What the units run after ledd stopped: `ledd --cleanup` as one file (scripts/bundle.mjs).
@@ -50,20 +51,38 @@ export interface StartOptions extends ChildOptions {
   key?: number;
   stateFile?: string;
   args?: string[];
+  /** Node's options and the program: the bundle by default (the benchmarks compare others). */
+  program?: readonly string[];
   /** Wait for the "ready" line (default true). */
   waitReady?: boolean;
 }
 
 /** The arguments of `node ledd` with the simulated LED and JSON logs; `stateFile` may be 'none'. */
-export function simLeddArgs(key: number, stateFile: string, extra: readonly string[] = []): string[] {
-  return [LEDD, '--backend', 'sim', '--key', String(key), '--state-file', stateFile, '--log-format', 'json', ...extra];
+export function simLeddArgs(
+  key: number,
+  stateFile: string,
+  extra: readonly string[] = [],
+  program: readonly string[] = [LEDD],
+): string[] {
+  return [
+    ...program,
+    '--backend',
+    'sim',
+    '--key',
+    String(key),
+    '--state-file',
+    stateFile,
+    '--log-format',
+    'json',
+    ...extra,
+  ];
 }
 
 /** Starts `ledd --backend sim` on a fresh key, JSON logs; killed and its queue removed when the test ends. */
 export async function startLedd(t: After, options: StartOptions = {}): Promise<RunningLedd> {
   const key = options.key ?? randomKey();
   const stateFile = options.stateFile ?? path.join(tempDir(t), 'state.json');
-  const args = simLeddArgs(key, stateFile, options.args);
+  const args = simLeddArgs(key, stateFile, options.args, options.program);
   const env = { ...process.env, ...options.env };
   delete env.NOTIFY_SOCKET;
   delete env.JOURNAL_STREAM;

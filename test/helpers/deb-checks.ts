@@ -94,10 +94,10 @@ export function checkFiles(opened: OpenedDeb): void {
     '/usr/bin/ledd',
     '/usr/bin/ledctl',
     '/usr/bin/ledd-mqtt',
-    '/usr/lib/ledd/dist/daemon/main.js',
+    '/usr/lib/ledd/dist/ledd.cjs',
     '/usr/lib/ledd/dist/ledctl.cjs',
     '/usr/lib/ledd/dist/ledd-cleanup.cjs',
-    '/usr/lib/ledd/dist/bridge/main.js',
+    '/usr/lib/ledd/dist/ledd-mqtt.cjs',
     '/usr/lib/ledd/native/build/Release/sysv_mq.node',
     '/usr/lib/ledd/native/build/Release/edge_timer.node',
     '/usr/lib/ledd/package.json',
@@ -186,9 +186,9 @@ export function checkNativeModules(opened: OpenedDeb, arch: string, required: st
 /** Each man page covers every option its program's --help lists (the programs of this tree). */
 export async function checkManPages(opened: OpenedDeb): Promise<void> {
   for (const [program, page, script] of [
-    ['ledd', 'man8/ledd.8.gz', 'dist/daemon/main.js'],
+    ['ledd', 'man8/ledd.8.gz', 'dist/ledd.cjs'],
     ['ledctl', 'man1/ledctl.1.gz', 'dist/ledctl.cjs'],
-    ['ledd-mqtt', 'man8/ledd-mqtt.8.gz', 'dist/bridge/main.js'],
+    ['ledd-mqtt', 'man8/ledd-mqtt.8.gz', 'dist/ledd-mqtt.cjs'],
   ] as const) {
     const help = await runOk(process.execPath, [fromRoot(script), '--help']);
     const man = (await runOk('zcat', [path.join(opened.unpacked, 'usr/share/man', page)])).replace(/\\-/g, '-');

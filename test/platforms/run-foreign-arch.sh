@@ -559,7 +559,7 @@ main() {
 			echo "$(basename "$addon" .node)_machine=$(od -An -tu2 -j18 -N2 "$root$project/$addon" 2>/dev/null | tr -d ' ')"
 		done
 		echo "node_libgpiod=$([[ -e $root$project/node_modules/node-libgpiod ]] && echo present || echo absent)"
-		echo "dist=$([[ -f $root$project/dist/daemon/main.js && -d $root$project/dist/test/native ]] && echo built || echo missing)"
+		echo "dist=$([[ -f $root$project/dist/ledd.cjs && -d $root$project/dist/test/native ]] && echo built || echo missing)"
 	} >"$out/build.env"
 	((npm_rc == 0)) || die "the build failed in the $arch root (exit $npm_rc): $(tail -n 20 "$out/npm.log")"
 	in_chroot "$root" 'node native/check-gpio-build.mjs --strict' >>"$out/npm.log" 2>&1 ||

@@ -157,7 +157,7 @@ main() {
 		echo "node_libgpiod=$([[ -e $root$repo/node_modules/node-libgpiod ]] && echo present || echo absent)"
 	} >"$out/build.env"
 	((npm_rc == 0)) || die "npm ci failed in the $suite root (exit $npm_rc): $(tail -n 15 "$out/npm-ci.log")"
-	in_chroot "$root" 'node dist/daemon/main.js --version' >"$out/version.txt" 2>&1 ||
+	in_chroot "$root" 'node dist/ledd.cjs --version' >"$out/version.txt" 2>&1 ||
 		die "ledd --version failed in the chroot: $(cat "$out/version.txt")"
 	unmount_all
 

@@ -171,10 +171,10 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
       requireCommand('qemu-system-x86_64', 'qemu-system-x86');
       requirePythonModule('sysv_ipc', 'python3-sysv-ipc');
       for (const built of [
-        'dist/daemon/main.js',
-        'dist/command/main.js',
+        'dist/ledd.cjs',
         'dist/ledctl.cjs',
         'dist/ledd-cleanup.cjs',
+        'dist/ledd-mqtt.cjs',
         'native/build/Release/sysv_mq.node',
         'native/build/Release/edge_timer.node',
         'node_modules/sd-notify/build/Release/notify.node',

@@ -85,7 +85,7 @@ test('ledd-mqtt.service: a user of its own in the queue group, no restart loop o
     'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
     'IPAddressDeny=any',
     'IPAddressAllow=localhost',
-    'ExecStart=@NODE@ @PREFIX@/dist/bridge/main.js',
+    'ExecStart=@NODE@ @PREFIX@/dist/ledd-mqtt.cjs',
   ]) {
     assert.ok(text.includes(setting), setting);
   }

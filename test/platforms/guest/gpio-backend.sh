@@ -14,7 +14,7 @@ mkdir -p "$logs"
 : >"$checks"
 failures=0
 sim=$LEDD_GPIO_SIM_DIR/sim_gpio17/value
-ledd=("$(command -v node)" "$LEDD_REPO/dist/daemon/main.js")
+ledd=("$(command -v node)" "$LEDD_REPO/dist/ledd.cjs")
 ledctl=("$(command -v node)" "$LEDD_REPO/dist/ledctl.cjs")
 started=$(date +%s%N)
 
