@@ -1,20 +1,18 @@
 // ledd's idle cost: CPU time and context switches of all its threads over a
-// quiet period, and its resident memory; side by side with a bare Node
-// process that only keeps a timer. Targets: nothing beyond housekeeping and
-// watchdog pings, RSS under 60 MB.
+// quiet period, and its memory (private, USS, and PSS, beside RSS); side by
+// side with a bare Node process that only keeps a timer. Targets: nothing
+// beyond housekeeping and watchdog pings, USS under 10 MB.
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Child } from '../test/helpers/process.js';
 import { startBenchDaemon } from './daemon-process.js';
+import { memoryOf } from './memory.js';
 import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js';
 
 export interface Usage {
   cpuMs: number;
   switches: number;
-  rssMb: number;
-  /** Proportional set size: shared pages (node's own code) divided among the processes sharing them. */
-  pssMb: number;
 }
 
 export function usage(pid: number): Usage {
@@ -28,15 +26,12 @@ export function usage(pid: number): Usage {
     const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
     for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) switches += Number(match[1]);
   }
-  const cpuMs = runtimeNs / 1e6;
-  const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-  return { cpuMs, switches, rssMb: Number(rss?.[1] ?? 0) / 1024, pssMb: Number(pss?.[1] ?? 0) / 1024 };
+  return { cpuMs: runtimeNs / 1e6, switches };
 }
 
 export const daemonIdle: Benchmark = {
   name: 'daemon-idle',
-  description: "ledd's CPU time, context switches and RSS while idle",
+  description: "ledd's CPU time, context switches and memory while idle",
   async run(options: BenchOptions): Promise<BenchResult> {
     const seconds = 30 * options.scale;
     const daemon = await startBenchDaemon();
@@ -47,6 +42,7 @@ export const daemonIdle: Benchmark = {
       const before = [usage(daemon.child.pid), usage(bare.pid)];
       await sleep(seconds * 1000);
       const after = [usage(daemon.child.pid), usage(bare.pid)];
+      const memory = [memoryOf(daemon.child.pid), memoryOf(bare.pid)];
       // In the order of the samples: ledd first, then the bare Node process.
       const labels = ['ledd --backend sim, idle (housekeeping every 5 s)', 'bare node with a 5 s timer'];
       const rows = labels.map((label, index) => {
@@ -56,15 +52,17 @@ export const daemonIdle: Benchmark = {
           label,
           rate: switches,
           samples: [],
-          unit: `context switches in ${seconds} s; CPU ${cpu.toFixed(0)} ms; RSS ${after[index]!.rssMb.toFixed(1)} MB`,
+          unit:
+            `context switches in ${seconds} s; CPU ${cpu.toFixed(0)} ms; USS ${memory[index]!.ussMb.toFixed(1)} MB, ` +
+            `PSS ${memory[index]!.pssMb.toFixed(1)} MB, RSS ${memory[index]!.rssMb.toFixed(1)} MB`,
         };
       });
-      const rss = after[0]!.rssMb;
+      const uss = memory[0]!.ussMb;
       return {
         title: `idle cost over ${seconds} s (no messages)`,
         rows,
         notes: [
-          `ledd RSS ${rss.toFixed(1)} MB (target: under 60 MB: ${rss < 60 ? 'met' : 'MISSED'})`,
+          `ledd USS ${uss.toFixed(1)} MB (target: under 10 MB: ${uss < 10 ? 'met' : 'MISSED'})`,
           `ledd's wake-ups beyond bare Node's come from its housekeeping timer (one IPC_STAT each)`,
         ],
       };

@@ -8,12 +8,12 @@
 //     Target: within 2 MB of each other.
 // (c) `ledctl on --led x` against `node -e 0`, interleaved. Target: under 15 ms over.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { LEDCTL } from '../test/daemon/harness.js';
 import { Child, runChild } from '../test/helpers/process.js';
 import { usage } from './daemon-idle.js';
+import { type Memory, memoryOf } from './memory.js';
 import { type BenchDaemon, startBenchDaemon } from './daemon-process.js';
 import { type BenchOptions, type BenchResult, type Benchmark, median } from './runner.js';
 
@@ -98,21 +98,14 @@ async function bareWakesShare(seconds: number): Promise<number> {
   }
 }
 
-/** Private memory (Private_Clean + Private_Dirty: USS) and PSS in MB, from smaps_rollup. */
-function memory(pid: number): { ussMb: number; pssMb: number } {
-  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(rollup)?.[1] ?? NaN);
-  return { ussMb: (kb('Private_Clean') + kb('Private_Dirty')) / 1024, pssMb: kb('Pss') / 1024 };
-}
-
-async function idleMemory(many: boolean): Promise<{ ussMb: number; pssMb: number }> {
+async function idleMemory(many: boolean): Promise<Memory> {
   const daemon = await startBenchDaemon(many ? ledFlags(BLINKERS) : []);
   try {
     // As a user would have it: every LED commanded once, then quiet.
     await ledctl(daemon.key, ['on', ...(many ? ['--led', '*'] : [])]);
     await ledctl(daemon.key, ['status']);
     await sleep(2000);
-    return memory(daemon.child.pid);
+    return memoryOf(daemon.child.pid);
   } finally {
     await daemon.stop();
   }

@@ -4,8 +4,11 @@
 // until that device's state topic reports the new state. Beside it: the same
 // controller against one device, and the broker alone (a publish coming back
 // to the publisher's own subscription), the floor any bridge stands on.
-// Targets: p99 under 50 ms for the fleet, none lost; ledd + bridge under
-// 100 MB of RSS per device.
+// Before the fleet, one device alone (bench/bridge-alone.ts): its memory and
+// the bridge's start-up, as shipped and as ES modules.
+// Targets: p99 under 50 ms for the fleet, none lost; alone, ledd-mqtt's
+// private memory (USS) under 18 MB, ledd's under 10 MB, the pair's PSS under
+// 40 MB.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,9 +17,19 @@ import path from 'node:path';
 import { type Broker, Recorder, startBridge, startBroker } from '../test/bridge/harness.js';
 import { type RunningLedd, startLedd } from '../test/daemon/harness.js';
 import type { Child } from '../test/helpers/process.js';
-import { usage } from './daemon-idle.js';
+import {
+  AS_MODULES,
+  AS_SHIPPED,
+  type PairMemory,
+  type Programs,
+  bareNodePair,
+  bareNodeStartMs,
+  bridgeStartMs,
+  pairMemory,
+} from './bridge-alone.js';
 import { buildChapterClient } from './daemon-ledctl.js';
-import { type BenchOptions, type BenchResult, type Benchmark, type Row, median } from './runner.js';
+import { type Memory, memoryOf } from './memory.js';
+import { type BenchOptions, type BenchResult, type Benchmark, type Row, measureRows, median } from './runner.js';
 
 const DEVICES = 50;
 const ROUNDS = 20;
@@ -186,6 +199,58 @@ function latencyRow(label: string, latencies: number[], against?: string): Laten
   };
 }
 
+const mb = (value: number | undefined): string =>
+  value === undefined ? 'unreadable (not root)' : `${value.toFixed(1)} MB`;
+const verdict = (value: number | undefined, limit: number): string =>
+  `target: under ${limit} MB: ${value !== undefined && value < limit ? 'met' : 'MISSED'}`;
+const describeMemory = (memory: Memory): string =>
+  `USS ${mb(memory.ussMb)}, PSS ${mb(memory.pssMb)}, RSS ${mb(memory.rssMb)}`;
+
+/** One device alone, for each way of running it; and two bare Node processes. */
+async function aloneNotes(broker: Broker): Promise<string[]> {
+  const notes: string[] = [];
+  let shipped: PairMemory | undefined;
+  for (const programs of [AS_MODULES, AS_SHIPPED]) {
+    const pair = await pairMemory(broker, programs);
+    if (programs === AS_SHIPPED) shipped = pair;
+    notes.push(
+      `alone, ${programs.label}: ledd-mqtt ${describeMemory(pair.bridge)}; ledd ${describeMemory(pair.ledd)}; ` +
+        `the pair ${mb(pair.footprintMb)} (its pages, shared ones once: its PSS were it alone; the sum of the ` +
+        `two PSS above, beside this benchmark's own Node process, is ${mb(pair.ledd.pssMb + pair.bridge.pssMb)})`,
+    );
+  }
+  const bare = await bareNodePair();
+  notes.push(
+    `alone, two bare Node processes (a timer each): ${describeMemory(bare.bridge)} each; the pair ` +
+      `${mb(bare.footprintMb)}, node's own code counted once: no pair of Node programs holds less`,
+  );
+  notes.push(
+    `as shipped: ledd-mqtt USS ${mb(shipped!.bridge.ussMb)} (${verdict(shipped!.bridge.ussMb, 18)}); ` +
+      `ledd USS ${mb(shipped!.ledd.ussMb)} (${verdict(shipped!.ledd.ussMb, 10)}); ` +
+      `the pair's PSS alone ${mb(shipped!.footprintMb)} (${verdict(shipped!.footprintMb, 40)}; ` +
+      `two bare Node processes alone: ${mb(bare.footprintMb)})`,
+  );
+  return notes;
+}
+
+const NODE_E_0 = 'node -e 0: from its start to its exit';
+
+/** The bridge's start, to its light announced on the broker, as shipped and as ES modules, beside node -e 0. */
+async function startRows(options: BenchOptions, broker: Broker, controller: Recorder): Promise<Row[]> {
+  const bridgeRow = (programs: Programs) => ({
+    label: `ledd-mqtt, ${programs.label}: from its start to its discovery on the broker`,
+    unit: 'starts/s',
+    against: NODE_E_0,
+    measure: async () => 1000 / (await bridgeStartMs(broker, programs, controller)),
+  });
+  const rows = await measureRows(options, [
+    { label: NODE_E_0, unit: 'starts/s', measure: () => 1000 / bareNodeStartMs() },
+    bridgeRow(AS_MODULES),
+    bridgeRow(AS_SHIPPED),
+  ]);
+  return rows.map((row) => ({ ...row, unit: `starts/s (median ${(1000 / row.rate).toFixed(0)} ms)` }));
+}
+
 export const mqttFleet: Benchmark = {
   name: 'mqtt-fleet',
   description: `${DEVICES} ledd + ledd-mqtt on one mosquitto: publish-to-state latency, memory per device`,
@@ -194,8 +259,11 @@ export const mqttFleet: Benchmark = {
     const t = { after: (fn: () => unknown) => void cleanups.push(fn) };
     try {
       const broker = await startBroker(t);
-      const devices = await startFleet(t, broker, DEVICES);
       const controller = await Recorder.connect(t, broker.url);
+      // Alone first: the fleet's hundred Node processes would share node's pages among them.
+      const alone = await aloneNotes(broker);
+      const starts = await startRows(options, broker, controller);
+      const devices = await startFleet(t, broker, DEVICES);
       await controller.subscribe('ledd/+/state');
       const arrivals = new StateArrivals(controller, 'ledd');
 
@@ -224,13 +292,12 @@ export const mqttFleet: Benchmark = {
         'the broker alone (publish back to own subscription)',
         await brokerFloor(controller, 200),
       );
-      const used = devices.map((device) => [usage(device.ledd.child.pid), usage(device.bridge.pid)] as const);
-      const rss = used.map(([ledd, bridge]) => ledd.rssMb + bridge.rssMb);
-      const pss = used.map(([ledd, bridge]) => ledd.pssMb + bridge.pssMb);
-      const perDevice = median(rss);
+      const used = devices.map((device) => [memoryOf(device.ledd.child.pid), memoryOf(device.bridge.pid)] as const);
+      const perDevice = (field: keyof Memory): string =>
+        mb(median(used.map(([ledd, bridge]) => ledd[field] + bridge[field])));
       return {
         title: `MQTT fleet: ${DEVICES} devices on one broker`,
-        rows: [fleet.row, sequential.row, single.row, chapter.row, floor.row],
+        rows: [fleet.row, sequential.row, single.row, chapter.row, floor.row, ...starts],
         notes: [
           `fleet, one command after another: p99 ${sequential.p99.toFixed(1)} ms ` +
             `(target: under 50 ms: ${sequential.p99 < 50 ? 'met' : 'MISSED'}); ${sequential.lost + fleet.lost} lost ` +
@@ -239,10 +306,9 @@ export const mqttFleet: Benchmark = {
             `machine's ${os.cpus().length} CPUs; no target)`,
           `a change by the chapter's client published: p99 ${chapter.p99.toFixed(1)} ms ` +
             `(target: within 100 ms: ${chapter.p99 < 100 ? 'met' : 'MISSED'})`,
-          `memory per device, ledd + ledd-mqtt RSS: median ${perDevice.toFixed(1)} MB, largest ${Math.max(...rss).toFixed(1)} MB ` +
-            `(target: under 100 MB: ${Math.max(...rss) < 100 ? 'met' : 'MISSED'}); ledd ${median(used.map(([ledd]) => ledd.rssMb)).toFixed(1)} MB, ` +
-            `ledd-mqtt ${median(used.map(([, bridge]) => bridge.rssMb)).toFixed(1)} MB; PSS (node's shared code counted once ` +
-            `across the ${DEVICES * 2} processes) ${median(pss).toFixed(1)} MB per device`,
+          ...alone,
+          `memory per device in the fleet, ledd + ledd-mqtt (median): USS ${perDevice('ussMb')}, PSS ` +
+            `${perDevice('pssMb')} (node's code shared by the ${DEVICES * 2} processes), RSS ${perDevice('rssMb')}`,
         ],
       };
     } finally {
