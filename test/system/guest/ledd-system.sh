@@ -42,7 +42,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 is_auto_restart() { [[ ${S[SubState]} == auto-restart ]]; }
 
 # kill_in_restart_delay PREFIX: ledctl on, then kill -9 ledd (under the test
-# drop-in RestartSec=30); returns once systemd waits to restart it, with
+# drop-in RestartSec=300); returns once systemd waits to restart it, with
 # $CURSOR at the journal's end. A removal then has the clean-up to do:
 # ledd.service's ExecStopPost= left the queue and the LED to the restart.
 kill_in_restart_delay() {
@@ -525,11 +525,13 @@ fact crash.sim "$SIM"
 # restart delay, without and with --purge ---------------------------------
 
 # The removal must run the clean-up (ledd-cleanup.service's ExecStop=) to its
-# end before it deletes the files it runs. Test-only: RestartSec=30, so that
-# the removal surely starts within the restart delay under TCG.
+# end before it deletes the files it runs. Test-only: RestartSec=300, so that
+# the removal surely reaches its stop within the restart delay under TCG (apt
+# took 30 s to its prerm once, with a kernel built beside the VM, and ledd
+# restarted first: the clean-up then ran from ledd.service's ExecStopPost).
 step "16: uninstall.sh with ledd killed in its restart delay"
 rm -rf "$dropins"
-dropin 16-restart-delay 'RestartSec=30'
+dropin 16-restart-delay 'RestartSec=300'
 systemctl reset-failed "$unit" ledd-cleanup.service 2>/dev/null
 start_ledd i16.uninstall.start
 kill_in_restart_delay i16.uninstall
@@ -631,7 +633,7 @@ mqtt_wait i15.bridge_retained homeassistant/light/vmtest/led/config '"schema":"j
 # has a broker).
 run i15.broker_stop systemctl stop ledd-test-broker
 # Item 16's package part: apt remove with ledd killed in its restart delay.
-dropin 16-restart-delay 'RestartSec=30'
+dropin 16-restart-delay 'RestartSec=300'
 kill_in_restart_delay i16.apt_remove
 apt_get i15.remove remove -y ledd
 after_removal i16.apt_remove
@@ -650,7 +652,7 @@ fact i15.purge.conffiles "$(ls /etc/default/ledd /etc/default/ledd-mqtt 2>/dev/n
 run i15.dpkg_s_after dpkg -S /usr/bin/ledctl
 
 step "16: apt purge with ledd killed in its restart delay"
-# (The drop-in RestartSec=30 is still there: dpkg leaves /etc/systemd/system alone.)
+# (The drop-in RestartSec=300 is still there: dpkg leaves /etc/systemd/system alone.)
 apt_get i16.apt_purge.install install -y --no-install-recommends "$LEDD_DEB_NEWER"
 show i16.apt_purge.installed
 # Item 18 (issue 18): the bridge's retained topics on a broker on the
