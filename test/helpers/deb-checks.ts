@@ -119,7 +119,7 @@ export function checkFiles(opened: OpenedDeb): void {
     'missing',
   );
   const service = readFileSync(path.join(unpacked, units, 'ledd.service'), 'utf8');
-  assert.match(service, /^ExecStart=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/daemon\/main\.js$/m);
+  assert.match(service, /^ExecStart=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/ledd\.cjs$/m);
   assert.doesNotMatch(service, /@NODE@|@PREFIX@/);
   // The clean-up runs as the one bundled file, which a removal cannot leave half there.
   assert.match(service, /^ExecStopPost=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/ledd-cleanup\.cjs$/m);
@@ -129,7 +129,7 @@ export function checkFiles(opened: OpenedDeb): void {
   );
   assert.match(
     readFileSync(path.join(unpacked, units, 'ledd-mqtt.service'), 'utf8'),
-    /^ExecStart=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/bridge\/main\.js$/m,
+    /^ExecStart=\/usr\/bin\/node \/usr\/lib\/ledd\/dist\/ledd-mqtt\.cjs$/m,
   );
   assert.match(
     readFileSync(path.join(unpacked, 'usr/bin/ledctl'), 'utf8'),
