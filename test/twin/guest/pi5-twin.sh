@@ -63,13 +63,16 @@ queue_info
 fact install.queue "$QUEUE"
 
 step "ledctl"
-ledctl_sim ledctl.on on
-ledctl_sim ledctl.off off
-run ledctl.blink ledctl blink --on 300ms --off 300ms
+# Under TCG an emulated Cortex-A76 runs ledd's first request, compiled then,
+# in about 5 s (CI of 44143d0: 4.9 s, so ledctl's default 5 s ran out once):
+# each ledctl here waits up to 20 s (run's limit is 30), a Pi takes milliseconds.
+ledctl_sim ledctl.on --timeout 20 on
+ledctl_sim ledctl.off --timeout 20 off
+run ledctl.blink ledctl --timeout 20 blink --on 300ms --off 300ms
 count_changes 3
 fact ledctl.blink.changes "$CHANGES"
-run ledctl.status ledctl status
-ledctl_sim ledctl.on_again on
+run ledctl.status ledctl --timeout 20 status
+ledctl_sim ledctl.on_again --timeout 20 on
 
 step "the chapter's client"
 run client.cc cc -O2 -o "$client" "$LEDD_REPO/test/daemon/fixtures/chapter/command.c"
@@ -83,7 +86,7 @@ restarted kill "${S[MainPID]}"
 show kill.after
 sim_value
 fact kill.sim "$SIM"
-run kill.status ledctl status
+run kill.status ledctl --timeout 20 status
 
 step "systemctl stop and start"
 run stop systemctl stop "$unit"
@@ -118,7 +121,7 @@ step "upgrade with commands pending"
 dropin twin-watchdog "WatchdogSec=10min"
 run upgrade.restart systemctl restart "$unit"
 fact upgrade.watchdog_usec "$(systemctl show -p WatchdogUSec --value "$unit")"
-ledctl_sim upgrade.on on
+ledctl_sim upgrade.on --timeout 20 on
 show upgrade.before
 pid=${S[MainPID]}
 signal STOP "$pid"
@@ -133,7 +136,7 @@ show upgrade.after
 fact upgrade.version "$(dpkg-query -W -f='${Version}' ledd)"
 wait_sim 0 20
 fact upgrade.sim "$SIM"
-run upgrade.status ledctl status
+run upgrade.status ledctl --timeout 20 status
 rm -rf "$dropins"
 timeout 30 systemctl daemon-reload
 
