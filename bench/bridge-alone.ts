@@ -12,7 +12,6 @@ import { LEDD, startLedd } from '../test/daemon/harness.js';
 import { fromRoot } from '../test/helpers/paths.js';
 import { spawnChild } from '../test/helpers/process.js';
 import { footprintMb, type Memory, memoryOf } from './memory.js';
-import { median } from './runner.js';
 
 export interface Programs {
   label: string;
@@ -111,11 +110,4 @@ export function bareNodeStartMs(): number {
   const run = spawnSync(process.execPath, ['-e', '0']);
   if (run.status !== 0) throw new Error(`node -e 0 exited ${run.status}: ${run.stderr}`);
   return performance.now() - started;
-}
-
-/** The median of `count` measurements, taken one after another. */
-export async function medianOf(count: number, measure: () => Promise<number> | number): Promise<number> {
-  const values: number[] = [];
-  for (let index = 0; index < count; index++) values.push(await measure());
-  return median(values);
 }

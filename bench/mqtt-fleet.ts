@@ -208,26 +208,22 @@ const describeMemory = (memory: Memory): string =>
 
 /** One device alone, for each way of running it; and two bare Node processes. */
 async function aloneNotes(broker: Broker): Promise<string[]> {
-  const notes: string[] = [];
-  let shipped: PairMemory | undefined;
-  for (const programs of [AS_MODULES, AS_SHIPPED]) {
-    const pair = await pairMemory(broker, programs);
-    if (programs === AS_SHIPPED) shipped = pair;
-    notes.push(
-      `alone, ${programs.label}: ledd-mqtt ${describeMemory(pair.bridge)}; ledd ${describeMemory(pair.ledd)}; ` +
-        `the pair ${mb(pair.footprintMb)} (its pages, shared ones once: its PSS were it alone; the sum of the ` +
-        `two PSS above, beside this benchmark's own Node process, is ${mb(pair.ledd.pssMb + pair.bridge.pssMb)})`,
-    );
-  }
+  const describePair = (programs: Programs, pair: PairMemory): string =>
+    `alone, ${programs.label}: ledd-mqtt ${describeMemory(pair.bridge)}; ledd ${describeMemory(pair.ledd)}; ` +
+    `the pair ${mb(pair.footprintMb)} (its pages, shared ones once: its PSS were it alone; the sum of the ` +
+    `two PSS above, beside this benchmark's own Node process, is ${mb(pair.ledd.pssMb + pair.bridge.pssMb)})`;
+  const modules = await pairMemory(broker, AS_MODULES);
+  const shipped = await pairMemory(broker, AS_SHIPPED);
+  const notes = [describePair(AS_MODULES, modules), describePair(AS_SHIPPED, shipped)];
   const bare = await bareNodePair();
   notes.push(
     `alone, two bare Node processes (a timer each): ${describeMemory(bare.bridge)} each; the pair ` +
       `${mb(bare.footprintMb)}, node's own code counted once: no pair of Node programs holds less`,
   );
   notes.push(
-    `as shipped: ledd-mqtt USS ${mb(shipped!.bridge.ussMb)} (${verdict(shipped!.bridge.ussMb, 18)}); ` +
-      `ledd USS ${mb(shipped!.ledd.ussMb)} (${verdict(shipped!.ledd.ussMb, 10)}); ` +
-      `the pair's PSS alone ${mb(shipped!.footprintMb)} (${verdict(shipped!.footprintMb, 40)}; ` +
+    `as shipped: ledd-mqtt USS ${mb(shipped.bridge.ussMb)} (${verdict(shipped.bridge.ussMb, 18)}); ` +
+      `ledd USS ${mb(shipped.ledd.ussMb)} (${verdict(shipped.ledd.ussMb, 10)}); ` +
+      `the pair's PSS alone ${mb(shipped.footprintMb)} (${verdict(shipped.footprintMb, 40)}; ` +
       `two bare Node processes alone: ${mb(bare.footprintMb)})`,
   );
   return notes;
