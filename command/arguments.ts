@@ -1,7 +1,6 @@
 // ledctl's command line.
 import { KEY_FORMS, parseKey } from '../native/lib/key.js';
-import { parseFlags } from '../common/flags.js';
-import { DEFAULT_KEY } from '../protocol/constants.js';
+import { parseOptions } from '../common/options.js';
 import { type LedSelector, parseLedSelector } from '../protocol/leds.js';
 import type { PatternSpec } from '../protocol/pattern.js';
 import type { Verb } from '../protocol/request.js';
@@ -9,6 +8,7 @@ import { ClientError, ClientExit } from '../client/errors.js';
 import { type PatternCommand, type PatternFlags, PatternUsageError, patternRequest } from './pattern-arguments.js';
 import { parseForDuration } from './timed-arguments.js';
 import { TIMED_VERBS } from '../protocol/request.js';
+import { options, PATTERN_FLAGS } from './options.js';
 
 export interface ClientOptions {
   verb: Verb;
@@ -39,7 +39,6 @@ const verbs: Record<string, Verb> = {
   list: 'STATUS',
 };
 const COMMANDS = 'on, off, toggle, blink, heartbeat, pattern, status, list, watch or exit';
-const PATTERN_FLAGS = ['on', 'off', 'count', 'repeat', 'then', 'label'] as const;
 
 function usage(message: string): ClientError {
   return new ClientError(ClientExit.usage, `${message} (see ledctl --help)`);
@@ -52,7 +51,7 @@ function ledOption(
   verb: Verb,
   list: boolean,
 ): LedSelector | undefined {
-  const text = flag ?? (env.LEDCTL_LED || undefined);
+  const text = flag ?? (env[options.led.env] || undefined);
   if (text === undefined) return undefined;
   const where = flag === undefined ? `LEDCTL_LED` : '--led';
   if (verb === 'EXIT') {
@@ -69,24 +68,14 @@ function ledOption(
 }
 
 export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArguments {
-  let flags;
+  let parsed;
   try {
-    flags = parseFlags(argv, {
-      '--key': { value: true },
-      '--timeout': { value: true },
-      '--led': { value: true },
-      '--for': { value: true },
-      '--json': { value: false },
-      '--help': { value: false },
-      '-h': { value: false },
-      '--version': { value: false },
-      ...Object.fromEntries(PATTERN_FLAGS.map((name) => [`--${name}`, { value: true }])),
-    });
+    parsed = parseOptions(argv, env, Object.values(options), { positionals: true });
   } catch (error) {
     throw usage((error as Error).message.replace(/ \(see --help\)$/, ''));
   }
-  if (flags.switches.has('--help') || flags.switches.has('-h')) return { kind: 'help' };
-  if (flags.switches.has('--version')) return { kind: 'version' };
+  if (parsed === 'help' || parsed === 'version') return { kind: parsed };
+  const { flags } = parsed;
 
   if (flags.positionals.length === 0) throw usage(`no command given: use ${COMMANDS}`);
   const [word, ...words] = flags.positionals as [string, ...string[]];
@@ -111,25 +100,24 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     if (extra !== undefined) throw usage(`--${extra} goes with blink, heartbeat or pattern`);
   }
 
-  const keyText = flags.values.get('--key') ?? (env.LEDCTL_KEY || env.LEDD_KEY || undefined);
-  let key = DEFAULT_KEY;
-  if (keyText !== undefined) {
-    try {
-      key = parseKey(keyText);
-    } catch (error) {
-      throw usage(`--key: "${keyText}" is not valid (${(error as Error).message}); give ${KEY_FORMS}`);
-    }
+  const keyText = parsed.raw(options.key) ?? (env.LEDD_KEY || options.key.default);
+  let key: number;
+  try {
+    key = parseKey(keyText);
+  } catch (error) {
+    throw usage(`--key: "${keyText}" is not valid (${(error as Error).message}); give ${KEY_FORMS}`);
   }
-  const timeoutText = flags.values.get('--timeout') ?? '5';
-  const timeout = Number(timeoutText);
-  if (!/^\d+(\.\d+)?$/.test(timeoutText) || timeout < 0.1 || timeout > 3600) {
-    throw usage(`--timeout: "${timeoutText}" is not valid; give seconds from 0.1 to 3600`);
+  let timeout: number;
+  try {
+    timeout = parsed.read(options.timeout)!;
+  } catch (error) {
+    throw usage((error as Error).message);
   }
-  const json = flags.switches.has('--json');
+  const json = parsed.given(options.json);
   if (json && verb !== 'STATUS' && verb !== 'WATCH') throw usage('--json goes with status, list or watch');
   const list = word.toLowerCase() === 'list';
-  const leds = ledOption(flags.values.get('--led'), env, verb, list);
-  const forText = flags.values.get('--for');
+  const leds = ledOption(flags.values.get(options.led.flag), env, verb, list);
+  const forText = flags.values.get(options.for.flag);
   if (forText !== undefined && (list || !TIMED_VERBS.includes(verb)))
     throw usage(`--for goes with on, off, toggle, blink, heartbeat or pattern, not ${word.toLowerCase()}`);
   const forMs = forText === undefined ? undefined : parseForDuration(forText);

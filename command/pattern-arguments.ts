@@ -13,6 +13,7 @@ import {
   patternProblem,
   stepProblem,
 } from '../protocol/pattern.js';
+import { options } from './options.js';
 
 export type PatternCommand = 'blink' | 'heartbeat' | 'pattern';
 
@@ -41,8 +42,7 @@ function parseCount(what: string, text: string, min: number): number {
   return value;
 }
 
-function parseThen(text: string | undefined): boolean {
-  if (text === undefined) return false;
+function parseThen(text: string): boolean {
   const lower = text.toLowerCase();
   if (lower !== 'on' && lower !== 'off') throw new PatternUsageError(`--then: "${text}" is not on or off`);
   return lower === 'on';
@@ -88,13 +88,13 @@ export function patternRequest(command: PatternCommand, words: readonly string[]
     const extra = (Object.keys(flags) as (keyof PatternFlags)[]).find((name) => !allowed.includes(name));
     if (extra) throw new PatternUsageError(`--${extra} does not go with ${command}`);
   };
-  const then = parseThen(flags.then);
+  const then = parseThen(flags.then ?? options.then.default);
   let spec: PatternSpec;
   if (command === 'blink') {
     only(['on', 'off', 'count', 'then', 'label']);
     if (words.length > 0) throw new PatternUsageError(`blink takes options, not "${words.join(' ')}"`);
-    const onMs = flags.on === undefined ? 500 : parseDuration('--on', flags.on, 's');
-    const offMs = flags.off === undefined ? 500 : parseDuration('--off', flags.off, 's');
+    const onMs = parseDuration('--on', flags.on ?? options.on.default, 's');
+    const offMs = parseDuration('--off', flags.off ?? options.off.default, 's');
     const count = flags.count === undefined ? 0 : parseCount('--count', flags.count, 1);
     spec = blinkSpec(onMs, offMs, count, then);
   } else if (command === 'heartbeat') {
@@ -105,7 +105,7 @@ export function patternRequest(command: PatternCommand, words: readonly string[]
     only(['repeat', 'then', 'label']);
     if (words.length === 0)
       throw new PatternUsageError('pattern needs a SPEC: LEVEL DURATION pairs, e.g. "1 200 0 800"');
-    const repeat = flags.repeat === undefined ? FOREVER : parseCount('--repeat', flags.repeat, FOREVER);
+    const repeat = parseCount('--repeat', flags.repeat ?? options.repeat.default, FOREVER);
     if (repeat === 0) throw new PatternUsageError('--repeat: "0" plays nothing; give -1 (forever) or 1 and up');
     spec = { name: 'pattern', steps: parseSteps(words.join(' ')), repeat, then };
   }

@@ -1,4 +1,8 @@
-// ledctl --help.
+// ledctl --help: the prose around the options and exit codes, which come from their declarations.
+import { CLIENT_EXIT_CODES } from '../client/errors.js';
+import { exitStatusHelp } from '../common/exit-codes.js';
+import { optionsHelp } from '../common/options.js';
+import { options } from './options.js';
 export const usageText = `Usage: ledctl [options] COMMAND
 
 Commands ledd, the LED controller, over its System V message queue and waits
@@ -10,14 +14,13 @@ Commands:
   off       switch the LED off
   toggle    switch it to the other state
   blink [--on DURATION] [--off DURATION] [--count N] [--then on|off]
-            blink: on for --on (default 0.5s), off for --off (0.5s),
-            --count times (default forever), then --then (default off)
+            blink: on for --on, off for --off, --count times, then --then
   heartbeat [--then on|off]
             two short flashes every 1.26 s, as the kernel's heartbeat trigger
   pattern SPEC [--repeat N] [--then on|off]
             SPEC is LEVEL DURATION pairs, as the kernel's pattern trigger
             takes them: "1 200 0 800" is on 200 ms, off 800 ms; --repeat N
-            cycles (default -1: forever), then --then (default off). With
+            cycles, then --then. With
             --led a,b,c a LEVEL may give each LED its own, in that order:
             "100 1s 010 1s 001 1s" lights them one after the other
   status    the LEDs' states (every LED unless --led), the patterns playing,
@@ -28,8 +31,6 @@ Commands:
             comes back
   exit      stop ledd (LED off, line released, queue removed)
 
-  blink, heartbeat and pattern take --label NAME: a name ledd keeps with the
-  pattern and shows in status and watch ("fast blink").
   on, off, toggle and a new pattern each replace the pattern playing on the
   LEDs they name; a pattern on several LEDs plays on them together, and the
   ones a later command does not name play on.
@@ -42,18 +43,7 @@ Commands:
   milliseconds in a SPEC. Each step lasts 10 ms to 1 hour; a pattern has at
   most 16 steps; N is at most 1000000.
 
-Options:
-  --led NAMES        the LEDs: a name, names separated by commas (status,error),
-                     or '*' for every LED [LEDCTL_LED, default ledd's first LED]
-  --key KEY          queue key: decimal, 0x hex, 0o octal, or a path for ftok(3)
-                     [LEDCTL_KEY or LEDD_KEY, default 1234]
-  --timeout SECONDS  how long to wait for ledd's answer [default 5]
-  --json             status and list as JSON; watch as one JSON object per line
-  -h, --help         this text
-  --version          ledctl's version
+${optionsHelp(Object.values(options))}
 
-Exit status: 0 done (ledd confirmed); 1 ledd refused or failed the command;
-2 bad usage; 3 ledd is not running (no queue for the key); 4 permission
-denied on the queue; 5 the queue stayed full; 6 no answer within the timeout;
-7 unexpected error, or the answer could not be written.
+${exitStatusHelp(CLIENT_EXIT_CODES)}
 `;

@@ -1,7 +1,7 @@
 // A small command-line parser shared by ledd, ledctl and ledd-mqtt: --name
 // value, --name=value, boolean switches, and positional words. Errors say
-// which flag was wrong; a program's options (a flag and its environment
-// variable) are refused with both named.
+// which flag was wrong. The options themselves are declared in tables
+// (options.ts).
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -54,21 +54,4 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
     if (spec.repeatable) parsed.lists.set(name, [...(parsed.lists.get(name) ?? []), value]);
   }
   return parsed;
-}
-
-/** An option of a daemon: its flag and the environment variable of the same meaning. */
-export interface Option {
-  flag: string;
-  env: string;
-  switch?: boolean;
-}
-
-export function badValue(option: Option, value: string, expected: string): UsageError {
-  return new UsageError(`${option.flag} (${option.env}): "${value}" is not valid; ${expected}`);
-}
-
-export function oneOf<T extends string>(option: Option, value: string, allowed: readonly T[]): T {
-  const lower = value.toLowerCase();
-  if ((allowed as readonly string[]).includes(lower)) return lower as T;
-  throw badValue(option, value, `use one of ${allowed.join(', ')}`);
 }

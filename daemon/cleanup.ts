@@ -7,15 +7,12 @@
 // dist/ledd-cleanup.cjs (cleanup-entry.ts); `ledd --cleanup` runs the same.
 import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
 import { type Config, ledLineSpecs } from './config.js';
-import { DaemonExit } from './exit-codes.js';
+import { DaemonExit, NO_RESTART_EXIT_STATUSES } from './exit-codes.js';
 import { GpioError } from './gpio/line.js';
 import { openLedLines } from './gpio/open-line.js';
 import { BUSY_ADVICE } from './gpio/chips.js';
 import { driveToExitState } from './exit-state-lines.js';
 import type { Logger } from './log/logger.js';
-
-/** The unit's RestartPreventExitStatus=: exits that systemd does not restart. */
-export const NO_RESTART_EXIT_STATUSES = [DaemonExit.usage, DaemonExit.queue, DaemonExit.stateFile];
 
 /**
  * With Restart=on-failure, systemd restarts after any result but "success",
@@ -29,7 +26,7 @@ export function restartExpected(env: NodeJS.ProcessEnv): boolean {
   const result = env.SERVICE_RESULT;
   if (result === undefined || result === 'success') return false;
   const status = Number(env.EXIT_STATUS);
-  return !(env.EXIT_CODE === 'exited' && (NO_RESTART_EXIT_STATUSES as number[]).includes(status));
+  return !(env.EXIT_CODE === 'exited' && NO_RESTART_EXIT_STATUSES.includes(status));
 }
 
 function removeOwnQueue(key: number, log: Logger): void {

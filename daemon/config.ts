@@ -5,25 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { formatKey } from '../native/lib/key.js';
-import {
-  type FlagSpec,
-  type Option,
-  type ParsedFlags,
-  badValue,
-  oneOf,
-  parseFlags,
-  UsageError,
-} from '../common/flags.js';
-import { BACKEND_CHOICES, type BackendChoice, type LedLineSpec } from './gpio/line.js';
-import { groupId } from '../common/accounts.js';
-import { DEFAULT_KEY } from '../protocol/constants.js';
+import type { LogLevel } from '../common/log-options.js';
+import { badValue, type ParsedOptions, parseOptions } from '../common/options.js';
+import { UsageError } from '../common/flags.js';
+import type { BackendChoice, LedLineSpec } from './gpio/line.js';
 import { DEFAULT_LED_NAME, LED_NAME_PATTERN, LED_NAME_RULE, MAX_LEDS } from '../protocol/leds.js';
-import { parseKeyOption } from '../common/key-option.js';
+import { type ExitState, type LogFormat, options, type StartState } from './options.js';
 
-export type StartState = 'on' | 'off' | 'restore';
-export type ExitState = 'on' | 'off' | 'keep';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
-export type LogFormat = 'auto' | 'json' | 'journal' | 'pretty';
+export type { ExitState, LogFormat, StartState } from './options.js';
+export type { LogLevel } from '../common/log-options.js';
 
 /** One LED: its name, and its line as --line/--chip/--active-low give it. */
 export interface LedConfig {
@@ -52,53 +42,11 @@ export interface Config {
   housekeepingSeconds: number;
 }
 
-const options = {
-  key: { flag: '--key', env: 'LEDD_KEY' },
-  mode: { flag: '--mode', env: 'LEDD_MODE' },
-  group: { flag: '--group', env: 'LEDD_GROUP' },
-  backend: { flag: '--backend', env: 'LEDD_BACKEND' },
-  chip: { flag: '--chip', env: 'LEDD_CHIP' },
-  line: { flag: '--line', env: 'LEDD_LINE' },
-  led: { flag: '--led', env: 'LEDD_LEDS' },
-  activeLow: { flag: '--active-low', env: 'LEDD_ACTIVE_LOW', switch: true },
-  startState: { flag: '--start-state', env: 'LEDD_START_STATE' },
-  exitState: { flag: '--exit-state', env: 'LEDD_EXIT_STATE' },
-  stateFile: { flag: '--state-file', env: 'LEDD_STATE_FILE' },
-  logLevel: { flag: '--log-level', env: 'LEDD_LOG_LEVEL' },
-  logFormat: { flag: '--log-format', env: 'LEDD_LOG_FORMAT' },
-  housekeeping: { flag: '--housekeeping-interval', env: 'LEDD_HOUSEKEEPING_INTERVAL' },
-} satisfies Record<string, Option>;
-
 export type ParsedCommandLine =
   { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config } | { kind: 'cleanup'; config: Config };
 
-function parseMode(option: Option, value: string): number {
-  const digits = value.replace(/^0o/i, '');
-  if (!/^[0-7]{1,4}$/.test(digits) || Number.parseInt(digits, 8) > 0o777) {
-    throw badValue(option, value, 'give octal permission bits such as 0660');
-  }
-  const mode = Number.parseInt(digits, 8);
-  if (mode & 0o007) {
-    throw badValue(
-      option,
-      value,
-      "it gives every user on the machine access to the queue; leave the 'other' digit 0, e.g. 0660",
-    );
-  }
-  if ((mode & 0o600) !== 0o600)
-    throw badValue(option, value, 'the owner (ledd itself) needs read and write: 6 as the first digit');
-  return mode;
-}
-
-function parseGroup(option: Option, value: string): number {
-  if (/^\d+$/.test(value)) return Number(value);
-  const gid = groupId(value);
-  if (gid === undefined)
-    throw badValue(option, value, 'no such group in /etc/group; give an existing group name or a numeric gid');
-  return gid;
-}
-
-function parseLine(option: Option, value: string, chip: string | undefined): string | number {
+function parseLine(value: string, chip: string | undefined): string | number {
+  const option = options.line;
   if (/^\d+$/.test(value)) {
     if (chip === undefined)
       throw badValue(option, value, 'a line offset needs --chip too (or give the line name, e.g. GPIO17)');
@@ -107,14 +55,6 @@ function parseLine(option: Option, value: string, chip: string | undefined): str
   if (!LINE_NAME_PATTERN.test(value))
     throw badValue(option, value, 'give a line name such as GPIO17, or an offset with --chip');
   return value;
-}
-
-function parseSeconds(option: Option, value: string): number {
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || seconds < 0.1 || seconds > 3600) {
-    throw badValue(option, value, 'give seconds from 0.1 to 3600');
-  }
-  return seconds;
 }
 
 /**
@@ -135,20 +75,19 @@ const CHIP_PATTERN = /^[\w./-]{1,64}$/;
 const LINE_NAME_PATTERN = /^[\w.-]{1,31}$/;
 
 /** ledd's one LED, named `led`, from --line, --chip and --active-low (or their environment). */
-function oneLed(flags: ParsedFlags, env: NodeJS.ProcessEnv, raw: (option: Option) => string | undefined): LedConfig {
-  const chip = raw(options.chip);
+function oneLed(parsed: ParsedOptions, env: NodeJS.ProcessEnv): LedConfig {
+  const chip = parsed.raw(options.chip);
   if (chip !== undefined && !CHIP_PATTERN.test(chip))
     throw badValue(options.chip, chip, 'give a chip name such as gpiochip4');
   const activeLowText = env[options.activeLow.env];
   if (activeLowText !== undefined && !/^(0|1|true|false|yes|no)$/i.test(activeLowText)) {
     throw badValue(options.activeLow, activeLowText, 'use 1 or 0');
   }
-  const lineText = raw(options.line);
   return {
     name: DEFAULT_LED_NAME,
     chip,
-    line: lineText === undefined ? 'GPIO17' : parseLine(options.line, lineText, chip),
-    activeLow: flags.switches.has(options.activeLow.flag) || /^(1|true|yes)$/i.test(activeLowText ?? ''),
+    line: parseLine(parsed.raw(options.line) ?? options.line.default, chip),
+    activeLow: parsed.given(options.activeLow) || /^(1|true|yes)$/i.test(activeLowText ?? ''),
   };
 }
 
@@ -157,15 +96,15 @@ function oneLed(flags: ParsedFlags, env: NodeJS.ProcessEnv, raw: (option: Option
  * --line/--chip/--active-low. Flags win over the environment; within either,
  * the two ways cannot be mixed.
  */
-function ledsGiven(flags: ParsedFlags, env: NodeJS.ProcessEnv): boolean {
+function ledsGiven(parsed: ParsedOptions, env: NodeJS.ProcessEnv): boolean {
+  const { flags } = parsed;
   const mixed = (which: string): UsageError =>
     new UsageError(
       `${which}: give the LEDs either with --led NAME=LINE (LEDD_LEDS), or one LED with --line, --chip and ` +
         '--active-low (LEDD_LINE, LEDD_CHIP, LEDD_ACTIVE_LOW), not both',
     );
   const oneLedFlags =
-    [options.line, options.chip].some((option) => flags.values.has(option.flag)) ||
-    flags.switches.has(options.activeLow.flag);
+    [options.line, options.chip].some((option) => flags.values.has(option.flag)) || parsed.given(options.activeLow);
   if (flags.lists.has(options.led.flag)) {
     if (oneLedFlags) throw mixed('--led with --line, --chip or --active-low');
     return true;
@@ -203,8 +142,8 @@ function parseLedWord(word: string): LedConfig {
   return { name, chip, line, activeLow: flag === 'active-low' };
 }
 
-function parseLeds(flags: ParsedFlags, env: NodeJS.ProcessEnv): LedConfig[] {
-  const words = flags.lists.get(options.led.flag) ?? env[options.led.env]!.trim().split(/\s+/).filter(Boolean);
+function parseLeds(parsed: ParsedOptions, env: NodeJS.ProcessEnv): LedConfig[] {
+  const words = parsed.flags.lists.get(options.led.flag) ?? env[options.led.env]!.trim().split(/\s+/).filter(Boolean);
   const leds = words.map(parseLedWord);
   if (leds.length > MAX_LEDS)
     throw new UsageError(
@@ -215,73 +154,36 @@ function parseLeds(flags: ParsedFlags, env: NodeJS.ProcessEnv): LedConfig[] {
 }
 
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
-  const specs: Record<string, FlagSpec> = {
-    '--help': { value: false },
-    '-h': { value: false },
-    '--version': { value: false },
-    '--cleanup': { value: false },
-  };
-  for (const option of Object.values(options)) specs[option.flag] = { value: !('switch' in option) };
-  specs[options.led.flag] = { value: true, repeatable: true };
-  const flags = parseFlags(argv, specs);
-  if (flags.switches.has('--help') || flags.switches.has('-h')) return { kind: 'help' };
-  if (flags.switches.has('--version')) return { kind: 'version' };
-  if (flags.positionals.length > 0) throw new UsageError(`unexpected argument "${flags.positionals[0]}" (see --help)`);
+  const parsed = parseOptions(argv, env, Object.values(options));
+  if (parsed === 'help' || parsed === 'version') return { kind: parsed };
+  const { read } = parsed;
 
-  const raw = (option: Option): string | undefined => flags.values.get(option.flag) ?? (env[option.env] || undefined);
-  const read = <T>(option: Option, parse: (value: string) => T, fallback: T): T => {
-    const value = raw(option);
-    return value === undefined ? fallback : parse(value);
-  };
-
-  const keyText = raw(options.key);
-  const key = keyText === undefined ? DEFAULT_KEY : parseKeyOption(options.key, keyText);
-  const named = ledsGiven(flags, env);
-  const leds = named ? parseLeds(flags, env) : [oneLed(flags, env, raw)];
-  const stateFileText = raw(options.stateFile);
-
-  const backend = read(
-    options.backend,
-    (value) => oneOf<BackendChoice>(options.backend, value, BACKEND_CHOICES),
-    'auto',
-  );
+  const key = read(options.key)!;
+  const named = ledsGiven(parsed, env);
+  const leds = named ? parseLeds(parsed, env) : [oneLed(parsed, env)];
+  const stateFileText = parsed.raw(options.stateFile);
+  const backend = read(options.backend)!;
 
   const config: Config = {
     key,
-    mode: read(options.mode, (value) => parseMode(options.mode, value), 0o660),
-    gid: read(options.group, (value): number | undefined => parseGroup(options.group, value), undefined),
+    mode: read(options.mode)!,
+    gid: read(options.group),
     backend,
     leds,
     named,
-    startState: read(
-      options.startState,
-      (value) => oneOf<StartState>(options.startState, value, ['restore', 'on', 'off']),
-      'restore',
-    ),
-    exitState: read(
-      options.exitState,
-      (value) => oneOf<ExitState>(options.exitState, value, ['off', 'on', 'keep']),
-      'off',
-    ),
+    startState: read(options.startState)!,
+    exitState: read(options.exitState)!,
     stateFile:
       stateFileText === undefined
         ? defaultStateFile(env, backend)
         : stateFileText === 'none'
           ? null
           : path.resolve(stateFileText),
-    logLevel: read(
-      options.logLevel,
-      (value) => oneOf<LogLevel>(options.logLevel, value, ['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
-      'info',
-    ),
-    logFormat: read(
-      options.logFormat,
-      (value) => oneOf<LogFormat>(options.logFormat, value, ['auto', 'json', 'journal', 'pretty']),
-      'auto',
-    ),
-    housekeepingSeconds: read(options.housekeeping, (value) => parseSeconds(options.housekeeping, value), 5),
+    logLevel: read(options.logLevel)!,
+    logFormat: read(options.logFormat)!,
+    housekeepingSeconds: read(options.housekeeping)!,
   };
-  return { kind: flags.switches.has('--cleanup') ? 'cleanup' : 'run', config };
+  return { kind: parsed.given(options.cleanup) ? 'cleanup' : 'run', config };
 }
 
 /** The LEDs' lines as the GPIO layer takes them, LED i driven at `initial(i)` from the request on. */
