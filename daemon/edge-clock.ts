@@ -17,7 +17,13 @@ export interface TimedEdge {
 
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 
-export class EdgeClock {
+/** What a pattern needs of a clock: to be woken when its next edge is due. */
+export interface EdgeScheduler {
+  add(edge: TimedEdge): void;
+  remove(edge: TimedEdge): void;
+}
+
+export class EdgeClock implements EdgeScheduler {
   readonly #waiting = new Set<TimedEdge>();
   #timer: EdgeTimer | undefined;
   /** The due time the timer is armed for. */

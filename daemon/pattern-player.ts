@@ -1,9 +1,11 @@
 // Plays a pattern on the lines on the daemon's edge clock. Every edge is
 // scheduled from the pattern's start time (its absolute schedule), never from
 // the previous edge, so lateness does not add up: an hour of 2 Hz blinking
-// ends on its 7200th edge's time, give or take one timer's lateness.
+// ends on its 7200th edge's time, give or take one timer's lateness. The
+// clock is the player's to be given (the daemon's edge clock and the epoch;
+// a manual one in the tests of its schedule).
 import { FOREVER, levelText, type PatternSpec } from '../protocol/pattern.js';
-import { type EdgeClock, epochNow, type TimedEdge } from './edge-clock.js';
+import { type EdgeScheduler, epochNow, type TimedEdge } from './edge-clock.js';
 
 export interface EdgeRecord {
   /** Steps played since the start, counting from 1 (the first step's level is set at the start). */
@@ -37,7 +39,8 @@ export interface PlayerHooks {
 
 export class PatternPlayer implements TimedEdge {
   readonly #hooks: PlayerHooks;
-  readonly #clock: EdgeClock;
+  readonly #clock: EdgeScheduler;
+  readonly #now: () => number;
   #spec: PatternSpec | undefined;
   #startedAt = 0;
   /** Offsets of each step's start within a cycle, and the cycle's length. */
@@ -48,9 +51,11 @@ export class PatternPlayer implements TimedEdge {
   /** When the next step is due (epoch ms), while the clock holds this player. */
   dueMs = Infinity;
 
-  constructor(hooks: PlayerHooks, clock: EdgeClock) {
+  /** `now`: epoch milliseconds, the time `clock` keeps. */
+  constructor(hooks: PlayerHooks, clock: EdgeScheduler, now: () => number = epochNow) {
     this.#hooks = hooks;
     this.#clock = clock;
+    this.#now = now;
   }
 
   progress(): PatternProgress | undefined {
@@ -68,7 +73,7 @@ export class PatternPlayer implements TimedEdge {
    * first level fails, the error is thrown to the caller (nothing plays);
    * later failures go to onFailure.
    */
-  start(spec: PatternSpec, startedAt = epochNow()): boolean {
+  start(spec: PatternSpec, startedAt = this.#now()): boolean {
     this.stop();
     const offsets: number[] = [];
     let total = 0;
@@ -76,7 +81,7 @@ export class PatternPlayer implements TimedEdge {
       offsets.push(total);
       total += step.ms;
     }
-    const now = epochNow();
+    const now = this.#now();
     // A start in the future (the clock was set back): start now.
     const begin = startedAt > now ? now : startedAt;
     const elapsedSteps = this.#stepAt(now - begin, offsets, total, spec.steps.length);
@@ -126,7 +131,7 @@ export class PatternPlayer implements TimedEdge {
     const spec = this.#spec!;
     const steps = spec.steps.length;
     const last = spec.repeat === FOREVER ? Infinity : spec.repeat * steps;
-    const now = epochNow();
+    const now = this.#now();
     let step = this.#next;
     while (step + 1 < last && this.#dueOf(step + 1) <= now) step++;
     if (step >= last) {

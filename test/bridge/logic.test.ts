@@ -14,7 +14,7 @@ import { isFlashLabel, shownReport } from '../../bridge/flash.js';
 import { ghostTopics, topicMatches } from '../../bridge/ghosts.js';
 import { lightTopics, nodeTopics, statePayload } from '../../bridge/topics.js';
 import { UsageError } from '../../common/flags.js';
-import { tempDir } from '../daemon/harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { runChild } from '../helpers/process.js';
 import { BRIDGE } from './harness.js';
 

@@ -6,7 +6,7 @@ import type { TestContext } from 'node:test';
 
 import { fromRoot } from '../helpers/paths.js';
 import { runOk } from '../helpers/process.js';
-import { tempDir } from './harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const fixtures = fromRoot('test', 'daemon', 'fixtures', 'chapter');
 

@@ -9,7 +9,8 @@ import { restartExpected } from '../../daemon/cleanup.js';
 import { driveToExitState } from '../../daemon/exit-state-lines.js';
 import { GpioError, type LedLineSpec } from '../../daemon/gpio/line.js';
 import { openSimulatedLines } from '../../daemon/gpio/sim-line.js';
-import { LEDD, LEDD_CLEANUP, parseRecords, queueExists, startLedd, tempDir } from './harness.js';
+import { LEDD, LEDD_CLEANUP, parseRecords, queueExists, startLedd } from './harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fromRoot } from '../helpers/paths.js';
 import { runChild } from '../helpers/process.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { LEDCTL, LEDD, ledctl, queueExists, startLedd } from './harness.js';
+import { LEDD, ledctl, queueExists, startLedd } from './harness.js';
 import { fromRoot } from '../helpers/paths.js';
 import { runChild, runOk } from '../helpers/process.js';
 import { randomKey } from '../helpers/queues.js';
@@ -139,66 +139,6 @@ test('ledd --help and --version; a bad option names the flag and the accepted fo
   const fromEnv = await runChild(process.execPath, [LEDD], { env: { ...process.env, LEDD_EXIT_STATE: 'dim' } });
   assert.equal(fromEnv.code, 2);
   assert.match(fromEnv.stderr, /--exit-state \(LEDD_EXIT_STATE\): "dim" is not valid; use one of off, on, keep/);
-});
-
-test('ledctl usage errors exit 2 with a one-line message', async () => {
-  const cases: [string[], RegExp][] = [
-    [[], /no command given/],
-    [
-      ['flash'],
-      /"flash" is not a command: use on, off, toggle, blink, heartbeat, pattern, status, list, watch or exit/,
-    ],
-    [['on', 'off'], /one command at a time/],
-    [['--timeout', 'soon', 'on'], /--timeout: "soon" is not valid/],
-    [['--json', 'on'], /--json goes with status/],
-  ];
-  for (const [args, expected] of cases) {
-    const result = await ledctl(1234, args);
-    assert.equal(result.code, 2, `ledctl ${args.join(' ')}`);
-    assert.match(result.stderr, expected);
-    assert.equal(result.stderr.trim().split('\n').length, 1);
-  }
-  const help = await ledctl(1234, ['--help']);
-  assert.equal(help.code, 0);
-  assert.match(help.stdout, /Exit status: 0 done/);
-});
-
-test("ledctl's answer: a reader that has gone is no error; a full device is exit 7 with one line; the command is carried out either way", async (t) => {
-  const ledd = await startLedd(t);
-  // fd 1 is a pipe whose read end is closed before ledctl starts: its write gets EPIPE.
-  const closedReader = await runChild('python3', [
-    '-c',
-    'import os, subprocess, sys\nr, w = os.pipe()\nos.close(r)\nsys.exit(subprocess.run(sys.argv[1:], stdout=w).returncode)',
-    process.execPath,
-    LEDCTL,
-    '--key',
-    String(ledd.key),
-    'on',
-  ]);
-  assert.equal(closedReader.code, 0, closedReader.stderr);
-  assert.equal(closedReader.stderr, '');
-  assert.equal(
-    (await ledctl(ledd.key, ['status'])).stdout.split('\n')[0],
-    'LED is ON',
-    'carried out with nobody reading',
-  );
-  const full = await runChild('bash', [
-    '-c',
-    '"$@" > /dev/full',
-    'ledctl',
-    process.execPath,
-    LEDCTL,
-    '--key',
-    String(ledd.key),
-    'off',
-  ]);
-  assert.equal(full.code, 7);
-  assert.equal(full.stderr, 'ledctl: could not write to standard output (ENOSPC)\n');
-  assert.equal(
-    (await ledctl(ledd.key, ['status'])).stdout.split('\n')[0],
-    'LED is OFF',
-    'carried out with nowhere to write',
-  );
 });
 
 test('the demo (npm run demo) shows the whole cycle without GPIO', async () => {

@@ -1,6 +1,4 @@
 // Running the real ledd and ledctl as child processes against real queues.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 
@@ -8,6 +6,7 @@ import { formatKey } from '../../native/lib/index.js';
 import { fromRoot } from '../helpers/paths.js';
 import { type Child, type ChildOptions, type ChildResult, runChild, spawnChild } from '../helpers/process.js';
 import { randomKey, removeQueueQuietly } from '../helpers/queues.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { findQueueInProc } from '../../common/sysvipc.js';
 
 /** ledd as installed: the bundle. */
@@ -31,13 +30,6 @@ export interface RunningLedd {
   stateFile: string;
   /** Every JSON log line so far (read from the child's output). */
   records(): LogRecord[];
-}
-
-/** A temporary directory removed when the test ends. */
-export function tempDir(t: After): string {
-  const directory = mkdtempSync(path.join(os.tmpdir(), 'ledd-test-'));
-  t.after(() => rmSync(directory, { recursive: true, force: true }));
-  return directory;
 }
 
 export function parseRecords(stdout: string): LogRecord[] {

@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { LEDCTL, ledctl, ledctlOk, queueExists, type RunningLedd, simLeddArgs, startLedd, tempDir } from './harness.js';
+import { LEDCTL, ledctl, ledctlOk, queueExists, type RunningLedd, simLeddArgs, startLedd } from './harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { runChild, runOk, spawnChild } from '../helpers/process.js';
 import { fromRoot } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';

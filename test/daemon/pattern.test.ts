@@ -6,7 +6,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { buildChapterClient } from './chapter-client.js';
-import { ledctl, queueExists, startLedd, tempDir } from './harness.js';
+import { ledctl, queueExists, startLedd } from './harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { runOk } from '../helpers/process.js';
 import { stepsOf } from './patterns.js';
 import { BOUND_SCALE, sleep, waitFor } from '../helpers/wait.js';

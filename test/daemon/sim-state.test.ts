@@ -7,7 +7,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { defaultStateFile } from '../../daemon/config.js';
-import { LEDD, ledctl, queueExists, tempDir } from './harness.js';
+import { LEDD, ledctl, queueExists } from './harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { spawnChild } from '../helpers/process.js';
 import { randomKey } from '../helpers/queues.js';
 

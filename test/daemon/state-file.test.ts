@@ -8,7 +8,7 @@ import { test } from 'node:test';
 
 import { blinkSpec } from '../../protocol/pattern.js';
 import { StateFile, type StoredState, type StoredTimed } from '../../daemon/state-file.js';
-import { tempDir } from './harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('timed states round-trip: one LED in its own format, several sharing one timed command', (t) => {
   const file = path.join(tempDir(t), 'state.json');

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { ledctl, ledctlOk, type LogRecord, type RunningLedd, startLedd, tempDir } from './harness.js';
+import { ledctl, ledctlOk, type LogRecord, type RunningLedd, startLedd } from './harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { stepsOf } from './patterns.js';
 import { BOUND_SCALE, sleep, waitFor } from '../helpers/wait.js';
 

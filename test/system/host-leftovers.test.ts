@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { tempDir } from '../daemon/harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { plantLeftovers } from './host-leftovers.js';
 
 /** Every file under root with its contents, and every directory. */

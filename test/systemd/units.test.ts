@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { fromRoot, repoRoot } from '../helpers/paths.js';
 import { runChild } from '../helpers/process.js';
 import { requireCommand } from '../helpers/tools.js';
-import { tempDir } from '../daemon/harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const units = ['ledd.service', 'ledd-cleanup.service', 'ledd-mqtt.service'];
 const maxExposure: Record<string, number> = {

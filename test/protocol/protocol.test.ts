@@ -1,8 +1,7 @@
-// The request and reply formats, and the log rate limiter: pure logic.
+// The request and reply formats (protocol/): pure logic.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { LogRateLimiter } from '../../daemon/log/rate-limit.js';
 import { REPLY_TYPE_BASE, REPLY_TYPE_MAX, REQUEST_TYPE_MAX } from '../../protocol/constants.js';
 import { formatError, formatOk, parseReply } from '../../protocol/reply.js';
 import { blinkSpec, heartbeatSpec } from '../../protocol/pattern.js';
@@ -142,18 +141,6 @@ test('replies round-trip and fit the chapter buffer', () => {
   });
   assert.ok(formatError('a', 'X', 'y'.repeat(400)).length <= 255);
   assert.equal(parseReply(bytes('nonsense')), null);
-});
-
-test('the log rate limiter lets a burst through, then counts, then reopens', () => {
-  let now = 0;
-  const limiter = new LogRateLimiter(3, 1000, () => now);
-  assert.deepEqual(limiter.take(), { suppressed: 0, lastInWindow: false });
-  assert.deepEqual(limiter.take(), { suppressed: 0, lastInWindow: false });
-  assert.deepEqual(limiter.take(), { suppressed: 0, lastInWindow: true });
-  assert.equal(limiter.take(), null);
-  assert.equal(limiter.take(), null);
-  now = 1000;
-  assert.deepEqual(limiter.take(), { suppressed: 2, lastInWindow: false });
 });
 
 test('led= names one LED, several or all; once, in any place after the verb; the rest refused with why', () => {
