@@ -3,10 +3,9 @@
 // the README's table and systemd/ledd-mqtt.default against it). Secrets come
 // from files only: a password in a flag or an environment variable is visible
 // in ps(1) and /proc/PID/environ to whoever may read them.
-import { parseKeyOption } from '../common/key-option.js';
+import { queueKeyOption } from '../common/key-option.js';
 import { logLevelOption } from '../common/log-options.js';
-import { badValue, choice, type OptionDeclaration, seconds } from '../common/options.js';
-import { DEFAULT_KEY } from '../protocol/constants.js';
+import { badValue, choice, helpAndVersion, type OptionDeclaration, seconds } from '../common/options.js';
 
 export const LOG_FORMATS = ['auto', 'json', 'journal'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -193,15 +192,7 @@ export const options = {
     section: HOME_ASSISTANT,
     help: 'how long a long flash lasts',
   },
-  key: {
-    flag: '--key',
-    metavar: 'KEY',
-    env: 'LEDD_KEY',
-    default: String(DEFAULT_KEY),
-    parse: (text, option) => parseKeyOption(option, text),
-    section: LEDD,
-    help: "ledd's queue key, as ledd --key takes it",
-  },
+  key: queueKeyOption(LEDD, "ledd's queue key, as ledd --key takes it"),
   logLevel: logLevelOption('LEDD_MQTT_LOG_LEVEL', LOGGING),
   logFormat: {
     flag: '--log-format',
@@ -221,6 +212,5 @@ export const options = {
       "the bridge first (systemctl stop ledd-mqtt); the broker options are the bridge's. The Debian package " +
       'runs it when it is removed',
   },
-  help: { flag: '--help', short: '-h', section: OTHER, help: 'this help' },
-  version: { flag: '--version', section: OTHER, help: 'the version' },
+  ...helpAndVersion(OTHER, "ledd-mqtt's version"),
 } as const satisfies Record<string, OptionDeclaration>;

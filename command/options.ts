@@ -1,8 +1,7 @@
 // ledctl's options, each declared once: its parsing, its environment variable,
 // its default and its --help line come from here (test/facts checks the
 // README's table against it).
-import type { OptionDeclaration } from '../common/options.js';
-import { seconds } from '../common/options.js';
+import { helpAndVersion, type OptionDeclaration, seconds } from '../common/options.js';
 import { DEFAULT_KEY } from '../protocol/constants.js';
 
 const OPTIONS = 'Options';
@@ -44,8 +43,7 @@ export const options = {
     section: OPTIONS,
     help: 'status and list as JSON; watch as one JSON object per line',
   },
-  help: { flag: '--help', short: '-h', section: OPTIONS, help: 'this text' },
-  version: { flag: '--version', section: OPTIONS, help: "ledctl's version" },
+  ...helpAndVersion(OPTIONS, "ledctl's version"),
   on: { flag: '--on', metavar: 'DURATION', default: '0.5s', section: PATTERNS, help: 'blink: how long it is on' },
   off: { flag: '--off', metavar: 'DURATION', default: '0.5s', section: PATTERNS, help: 'blink: how long it is off' },
   count: {

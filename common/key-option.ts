@@ -1,6 +1,7 @@
 // The queue key as ledd and ledd-mqtt take it (--key, LEDD_KEY), refused
 // with the forms it may take.
 import { KEY_FORMS, parseKey } from '../native/lib/key.js';
+import { DEFAULT_KEY } from '../protocol/constants.js';
 import { badValue, type OptionDeclaration } from './options.js';
 
 export function parseKeyOption(option: OptionDeclaration, text: string): number {
@@ -9,4 +10,17 @@ export function parseKeyOption(option: OptionDeclaration, text: string): number 
   } catch (error) {
     throw badValue(option, text, `give ${KEY_FORMS} (${(error as Error).message})`);
   }
+}
+
+/** --key KEY [LEDD_KEY, default 1234], listed under `section` with its own help. */
+export function queueKeyOption(section: string, help: string): OptionDeclaration<number> {
+  return {
+    flag: '--key',
+    metavar: 'KEY',
+    env: 'LEDD_KEY',
+    default: String(DEFAULT_KEY),
+    parse: (text, option) => parseKeyOption(option, text),
+    section,
+    help,
+  };
 }

@@ -26,6 +26,17 @@ export interface OptionDeclaration<T = unknown> {
   readonly help: string;
 }
 
+/** --help (-h) and --version, which parseOptions handles for every program: their help lines under `section`. */
+export function helpAndVersion(
+  section: string,
+  versionHelp: string,
+): { help: OptionDeclaration<never>; version: OptionDeclaration<never> } {
+  return {
+    help: { flag: '--help', short: '-h', section, help: 'this text' },
+    version: { flag: '--version', section, help: versionHelp },
+  };
+}
+
 /** Every option's value and the switches given, flags first, then the environment. */
 export interface ParsedOptions {
   readonly flags: ParsedFlags;

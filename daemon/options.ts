@@ -2,10 +2,9 @@
 // its default and its --help line come from here (test/facts checks the
 // README's table and systemd/ledd.default against it).
 import { groupId } from '../common/accounts.js';
-import { parseKeyOption } from '../common/key-option.js';
+import { queueKeyOption } from '../common/key-option.js';
 import { logLevelOption } from '../common/log-options.js';
-import { badValue, choice, type OptionDeclaration, seconds } from '../common/options.js';
-import { DEFAULT_KEY } from '../protocol/constants.js';
+import { badValue, choice, helpAndVersion, type OptionDeclaration, seconds } from '../common/options.js';
 import { MAX_LEDS } from '../protocol/leds.js';
 import { BACKEND_CHOICES } from './gpio/line.js';
 
@@ -47,17 +46,11 @@ const LED = 'LED';
 const RUNNING = 'Running';
 
 export const options = {
-  key: {
-    flag: '--key',
-    metavar: 'KEY',
-    env: 'LEDD_KEY',
-    default: String(DEFAULT_KEY),
-    parse: (text, option) => parseKeyOption(option, text),
-    section: QUEUE,
-    help:
-      "queue key: decimal (1234), 0x hex, 0o octal, or a path for ftok(3) (PATH or PATH:PROJ_ID, default project id 76 'L'); " +
+  key: queueKeyOption(
+    QUEUE,
+    "queue key: decimal (1234), 0x hex, 0o octal, or a path for ftok(3) (PATH or PATH:PROJ_ID, default project id 76 'L'); " +
       "1234 is the chapter's MSG_QUEUE_KEY",
-  },
+  ),
   mode: {
     flag: '--mode',
     metavar: 'MODE',
@@ -181,6 +174,5 @@ export const options = {
       'unless systemd is about to restart ledd (what the units run after ledd stops, as the one file ' +
       'dist/ledd-cleanup.cjs)',
   },
-  help: { flag: '--help', short: '-h', section: RUNNING, help: 'this text' },
-  version: { flag: '--version', section: RUNNING, help: "ledd's version and the GPIO bindings built" },
+  ...helpAndVersion(RUNNING, "ledd's version and the GPIO bindings built"),
 } as const satisfies Record<string, OptionDeclaration>;

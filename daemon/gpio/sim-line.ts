@@ -3,7 +3,7 @@
 // the LEDs of one simulated chip (--chip, or "sim" for lines given by name)
 // are one request, set in one call.
 import { type ChipRequest, groupByChip, type LedPlace, LineBank } from './line-bank.js';
-import type { LedLines, LinesSpec } from './line.js';
+import { GpioError, type LedLines, type LinesSpec } from './line.js';
 
 export type LevelListener = (led: number, on: boolean) => void;
 
@@ -20,7 +20,7 @@ class SimulatedChip implements ChipRequest {
   }
 
   set(slots: readonly number[], levels: readonly boolean[]): void {
-    if (this.#released) throw new Error('the simulated lines were released');
+    if (this.#released) throw new GpioError('io', 'the simulated lines were released');
     slots.forEach((slot, index) => {
       const on = levels[index]!;
       if (this.#levels[slot] === on) return;

@@ -1,8 +1,8 @@
-// The GPIO layer's bookkeeping on the simulated backend: several LEDs, one
-// request per chip, one call per chip for any set, and the refusals (a line
-// given twice, an LED that does not exist). The same checks run against
-// node-libgpiod and ledd's libgpiod 2.x binding on a gpio-sim chip in the VMs
-// (test/platforms/guest/drive-lines.mjs).
+// What is the simulated backend's own: the changes it reports to its
+// listener, its locations ("simulated GPIO27 (active-low)"), its chips by
+// --chip or "sim". The contract every backend keeps (requests, one call per
+// chip, refusals) is the conformance suite's (led-lines-conformance.test.ts
+// here, test/platforms/guest/drive-lines.mjs on real chips in the VMs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

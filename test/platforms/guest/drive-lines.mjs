@@ -1,7 +1,9 @@
 // Guest check (run by gpio-backend.sh and ledd-system.sh in the gpio-sim VM):
-// ledd's GPIO layer requests several LEDs' lines, one request per chip, and
-// sets them with one library call per chip, on the real libgpiod backend.
-//   node drive-lines.mjs BACKEND            the cycle below
+// the LedLines conformance suite (test/helpers/led-lines-conformance.ts, the
+// one the simulated backend runs on the host) on a real libgpiod backend:
+// several LEDs' lines, one request and one library call per chip, the
+// refusals.
+//   node drive-lines.mjs BACKEND            the suite
 //   node drive-lines.mjs BACKEND busy       GPIO17 is held by gpioset: the refusal names LED a and it
 // Prints "NAME ok" or "NAME FAIL: why" per check; exit 0 when all passed.
 import { readFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import path from 'node:path';
 const [backend, mode = 'cycle'] = process.argv.slice(2);
 const repo = process.env.LEDD_REPO;
 const { openLedLines } = await import(path.join(repo, 'dist/daemon/gpio/open-line.js'));
+const { runLedLinesConformance } = await import(path.join(repo, 'dist/test/helpers/led-lines-conformance.js'));
 
 const configfs = '/sys/kernel/config/gpio-sim';
 /** The value a consumer drives on line `offset` of the gpio-sim device configured as `device`. */
@@ -64,57 +67,16 @@ if (mode === 'busy') {
   const again = await refusal(leds.filter((led) => led.name !== 'a'));
   expectEqual('lines_busy_left_nothing_held', 'none', again.kind);
 } else {
-  const lines = await openLedLines(backend, { leds, consumer: 'ledd-test' }, () => undefined);
-  expectEqual('lines_backend', backend, lines.backend);
-  expectEqual('lines_initial', ['1', '1', '0', '0'], physical());
-  check('lines_location', /^GPIO27 on gpiochip\d+ line 27$/.test(lines.location(1)), lines.location(1));
-  const before = lines.calls;
-  lines.set(
-    new Map([
-      [0, false],
-      [1, true],
-      [2, true],
-      [3, false],
-    ]),
-  );
-  expectEqual('lines_one_call_per_chip', 2, lines.calls - before);
-  expectEqual('lines_set_all', ['0', '0', '1', '1'], physical());
-  expectEqual(
-    'lines_get',
-    [false, true, true, false],
-    [0, 1, 2, 3].map((led) => lines.get(led)),
-  );
-  lines.set(
-    new Map([
-      [1, false],
-      [2, false],
-    ]),
-  );
-  expectEqual('lines_set_two_one_call', 3, lines.calls - before);
-  expectEqual('lines_set_two', ['0', '1', '0', '1'], physical());
-  const held = await refusal([{ name: 'x', line: 'GPIO27', activeLow: false, initial: false }]);
-  check('lines_held_by_consumer', held.kind === 'busy' && /held by "ledd-test"/.test(held.message), held.message);
-  lines.release();
-  const released = await refusal(leds);
-  expectEqual('lines_released', 'none', released.kind);
-  const twice = await refusal([
-    leds[0],
-    { name: 'e', chip: 'pinctrl-rp1', line: 17, activeLow: false, initial: false },
-  ]);
-  expectEqual('lines_conflict_kind', 'conflict', twice.kind);
-  check(
-    'lines_conflict_message',
-    /^LED e: GPIO17 on gpiochip\d+ line 17 is also the line of LED a;/.test(twice.message),
-    twice.message,
-  );
-  const missing = await refusal([leds[0], { name: 'f', line: 'GPIO99', activeLow: false, initial: false }]);
-  check(
-    'lines_missing_names_led',
-    missing.kind === 'no-such-line' && /^LED f: no GPIO line is named GPIO99/.test(missing.message),
-    missing.message,
-  );
-  const after = await refusal(leds);
-  expectEqual('lines_refusals_left_nothing_held', 'none', after.kind);
+  const results = await runLedLinesConformance({
+    backend,
+    open: (specs) => openLedLines(backend, { leds: specs, consumer: 'ledd-test' }, () => undefined),
+    leds,
+    sameLineAsA: { name: 'e', chip: 'pinctrl-rp1', line: 17, activeLow: false, initial: false },
+    physical,
+    locationOfB: /^GPIO27 on gpiochip\d+ line 27$/,
+    real: true,
+  });
+  for (const { name, ok, why } of results) check(name, ok, why);
 }
 console.log(`drive-lines: ${failures} failed`);
 process.exitCode = failures === 0 ? 0 : 1;
