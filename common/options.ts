@@ -47,8 +47,6 @@ export interface ParsedOptions {
   read<T>(option: OptionDeclaration<T>): T | undefined;
   /** A switch given as a flag (the environment is the caller's to read: its forms vary). */
   given(option: OptionDeclaration): boolean;
-  /** Where a value came from, as an error names it: "--flag" or "ENV". */
-  source(option: OptionDeclaration): string;
 }
 
 export function isSwitch(option: OptionDeclaration): boolean {
@@ -123,7 +121,6 @@ export function parseOptions(
     },
     given: (option) =>
       flags.switches.has(option.flag) || (option.short !== undefined && flags.switches.has(option.short)),
-    source: (option) => (flags.values.has(option.flag) || option.env === undefined ? option.flag : option.env),
   };
 }
 
