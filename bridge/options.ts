@@ -4,6 +4,7 @@
 // from files only: a password in a flag or an environment variable is visible
 // in ps(1) and /proc/PID/environ to whoever may read them.
 import { queueKeyOption } from '../common/key-option.js';
+import { DEFAULT_KEY } from '../protocol/constants.js';
 import { logLevelOption } from '../common/log-options.js';
 import { badValue, choice, helpAndVersion, type OptionDeclaration, seconds } from '../common/options.js';
 
@@ -192,7 +193,7 @@ export const options = {
     section: HOME_ASSISTANT,
     help: 'how long a long flash lasts',
   },
-  key: queueKeyOption(LEDD, "ledd's queue key, as ledd --key takes it"),
+  key: queueKeyOption(DEFAULT_KEY, LEDD, "ledd's queue key, as ledd --key takes it"),
   logLevel: logLevelOption('LEDD_MQTT_LOG_LEVEL', LOGGING),
   logFormat: {
     flag: '--log-format',

@@ -1,7 +1,6 @@
 // The queue key as ledd and ledd-mqtt take it (--key, LEDD_KEY), refused
 // with the forms it may take.
 import { KEY_FORMS, parseKey } from '../native/lib/key.js';
-import { DEFAULT_KEY } from '../protocol/constants.js';
 import { badValue, type OptionDeclaration } from './options.js';
 
 export function parseKeyOption(option: OptionDeclaration, text: string): number {
@@ -12,13 +11,13 @@ export function parseKeyOption(option: OptionDeclaration, text: string): number 
   }
 }
 
-/** --key KEY [LEDD_KEY, default 1234], listed under `section` with its own help. */
-export function queueKeyOption(section: string, help: string): OptionDeclaration<number> {
+/** --key KEY [LEDD_KEY, default `defaultKey`], listed under `section` with its own help. */
+export function queueKeyOption(defaultKey: number, section: string, help: string): OptionDeclaration<number> {
   return {
     flag: '--key',
     metavar: 'KEY',
     env: 'LEDD_KEY',
-    default: String(DEFAULT_KEY),
+    default: String(defaultKey),
     parse: (text, option) => parseKeyOption(option, text),
     section,
     help,

@@ -3,6 +3,7 @@
 // README's table and systemd/ledd.default against it).
 import { groupId } from '../common/accounts.js';
 import { queueKeyOption } from '../common/key-option.js';
+import { DEFAULT_KEY } from '../protocol/constants.js';
 import { logLevelOption } from '../common/log-options.js';
 import { badValue, choice, helpAndVersion, type OptionDeclaration, seconds } from '../common/options.js';
 import { MAX_LEDS } from '../protocol/leds.js';
@@ -47,6 +48,7 @@ const RUNNING = 'Running';
 
 export const options = {
   key: queueKeyOption(
+    DEFAULT_KEY,
     QUEUE,
     "queue key: decimal (1234), 0x hex, 0o octal, or a path for ftok(3) (PATH or PATH:PROJ_ID, default project id 76 'L'); " +
       "1234 is the chapter's MSG_QUEUE_KEY",
