@@ -40,7 +40,6 @@ export function helpAndVersion(
 /** Every option's value and the switches given, flags first, then the environment. */
 export interface ParsedOptions {
   readonly flags: ParsedFlags;
-  readonly positionals: readonly string[];
   /** The text the flag or, failing it, the environment variable gives; undefined if neither does. */
   raw(option: OptionDeclaration): string | undefined;
   /** The option parsed, or its default parsed; undefined when neither is there. */
@@ -59,7 +58,7 @@ export function badValue(option: OptionDeclaration, value: string, expected: str
 }
 
 /** The first word of `allowed` that `value` is, ignoring case. */
-export function oneOf<T extends string>(option: OptionDeclaration, value: string, allowed: readonly T[]): T {
+function oneOf<T extends string>(option: OptionDeclaration, value: string, allowed: readonly T[]): T {
   const lower = value.toLowerCase();
   if ((allowed as readonly string[]).includes(lower)) return lower as T;
   throw badValue(option, value, `use one of ${allowed.join(', ')}`);
@@ -111,7 +110,6 @@ export function parseOptions(
     flags.values.get(option.flag) ?? (option.env === undefined ? undefined : env[option.env] || undefined);
   return {
     flags,
-    positionals: flags.positionals,
     raw,
     read<T>(option: OptionDeclaration<T>): T | undefined {
       const text = raw(option) ?? option.default;
