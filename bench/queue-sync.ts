@@ -24,7 +24,21 @@ interface FloorAddon {
   receive(id: number): number;
 }
 
-const floor = createRequire(import.meta.url)(fromRoot('native/build/Release/napi_floor.node')) as FloorAddon;
+const floorPath = fromRoot('native/floor/build/Release/napi_floor.node');
+let floorAddon: FloorAddon | undefined;
+
+/** The floor addon, which `npm run bench` builds (it is not part of ledd's build). */
+function floor(): FloorAddon {
+  try {
+    floorAddon ??= createRequire(import.meta.url)(floorPath) as FloorAddon;
+  } catch (error) {
+    throw new Error(
+      `the bare Node-API floor is not built (${floorPath}): run the benchmarks with \`npm run bench\`, ` +
+        `or build it with \`npx node-gyp rebuild --directory=native/floor\` (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+  return floorAddon;
+}
 
 /** Pairs per second of `pair(queue, data, into)` over `seconds`, on a private queue. */
 function nodeRate(
@@ -65,9 +79,10 @@ function nodeIntoLoop(size: number, seconds: number): number {
 }
 
 function floorLoop(size: number, seconds: number): number {
+  const addon = floor();
   return nodeRate(size, seconds, (queue, data) => {
-    if (floor.send(queue.id, data) !== 0) throw new Error('queue full');
-    if (floor.receive(queue.id) !== size) throw new Error('queue empty');
+    if (addon.send(queue.id, data) !== 0) throw new Error('queue full');
+    if (addon.receive(queue.id) !== size) throw new Error('queue empty');
   });
 }
 

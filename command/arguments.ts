@@ -1,5 +1,5 @@
 // ledctl's command line.
-import { KEY_FORMS, parseKey } from '../native/lib/key.js';
+import { KEY_FORMS, parseKey } from '../common/queue-key.js';
 import { parseOptions } from '../common/options.js';
 import { type LedSelector, parseLedSelector } from '../protocol/leds.js';
 import type { PatternSpec } from '../protocol/pattern.js';

@@ -3,7 +3,7 @@ export { MessageQueue } from './queue.js';
 export type { CreateOptions, Message, QueueChanges, ReceiveOptions, StreamOptions, WaitOptions } from './options.js';
 export type { MessageType } from './binding.js';
 export { QueueError } from './errors.js';
-export { DEFAULT_FTOK_PROJ_ID, KEY_FORMS, formatKey, ftok, parseKey, toKeyT } from './key.js';
+export { formatKey, ftok, toKeyT } from './key.js';
 export { queueLimits, type QueueLimits } from './limits.js';
 export type { QueueStatus } from './status.js';
 export { native } from './binding.js';

@@ -1,5 +1,5 @@
-// System V IPC keys: range checks, ftok(3), and the textual forms accepted on
-// command lines and in configuration files.
+// System V IPC keys: range checks and ftok(3). How people write a key is the
+// application's (ledd's common/queue-key.ts), not the binding's.
 import { native } from './binding.js';
 import { withQueueErrors } from './errors.js';
 
@@ -27,30 +27,4 @@ export function ftok(path: string, projId: number): number {
     throw new RangeError(`ftok project id must be an integer from 1 to 255, not ${projId}`);
   }
   return withQueueErrors(`path ${path}`, () => native.ftok(path, projId));
-}
-
-/** The project id used when a key is given as a bare path. */
-export const DEFAULT_FTOK_PROJ_ID = 'L'.charCodeAt(0);
-
-export const KEY_FORMS =
-  'a decimal number (1234), 0x hex (0x4d2), 0o octal (0o2322), or an existing path for ftok(3) (/etc/ledd.key or /etc/ledd.key:76)';
-
-/**
- * Parses a key as written by a person: decimal, 0x hex, 0o octal, or a path
- * (optionally `path:projId`) that ftok(3) turns into a key.
- */
-export function parseKey(text: string): number {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('/') || trimmed.startsWith('.')) {
-    const match = /^(.*):(\d{1,3})$/.exec(trimmed);
-    const path = match ? (match[1] as string) : trimmed;
-    const projId = match ? Number(match[2]) : DEFAULT_FTOK_PROJ_ID;
-    return ftok(path, projId);
-  }
-  let value: number;
-  if (/^-?\d+$/.test(trimmed)) value = Number(trimmed);
-  else if (/^0x[0-9a-f]+$/i.test(trimmed)) value = Number.parseInt(trimmed.slice(2), 16);
-  else if (/^0o[0-7]+$/i.test(trimmed)) value = Number.parseInt(trimmed.slice(2), 8);
-  else throw new RangeError(`"${text}" is not a queue key: give ${KEY_FORMS}`);
-  return toKeyT(value);
 }

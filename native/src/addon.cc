@@ -7,6 +7,7 @@
 #include <climits>
 
 #include "addon_state.h"
+#include "batch.h"
 #include "blocking_job.h"
 #include "sync_calls.h"
 

@@ -7,13 +7,14 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
-#include <deque>
 
 #include "addon_state.h"
 #include "args.h"
+#include "batch.h"
 #include "cancel_signal.h"
-#include "errno_error.h"
+#include "errno_error.h"  // native/common/
 #include "msg_type.h"
+#include "waiter_pool.h"
 
 namespace sysvmq {
 
@@ -21,26 +22,6 @@ namespace {
 
 constexpr auto kCancelRetryInterval = std::chrono::microseconds(500);
 constexpr int kCancelAttempts = 200;  // 100 ms in all
-constexpr int64_t kMaxBatch = 4096;
-// An idle waiter thread ends after this long without a job.
-constexpr auto kIdleThreadLifetime = std::chrono::seconds(10);
-
-// Waiter threads, shared by every environment (the main thread's and workers')
-// of the process. Never destroyed: exit() must find nothing to tear down under
-// threads that are still running.
-struct WaiterPool {
-  std::mutex mutex;
-  std::condition_variable wake;
-  std::deque<BlockingJob*> queue;
-  // Threads waiting for a job, counting those about to take a queued one; a
-  // new thread counts from before it starts, so that each queued job has one.
-  size_t idle = 0;
-};
-
-WaiterPool& Pool() {
-  static WaiterPool* pool = new WaiterPool();
-  return *pool;
-}
 
 }  // namespace
 
@@ -103,52 +84,12 @@ Napi::Value BlockingJob::Start(const Napi::CallbackInfo& info, BlockingJob* job,
     return env.Undefined();
   }
 
-  WaiterPool& pool = Pool();
-  bool need_thread;
-  {
-    std::lock_guard<std::mutex> lock(pool.mutex);
-    pool.queue.push_back(job);
-    need_thread = pool.idle < pool.queue.size();
-    if (need_thread) {
-      ++pool.idle;
-    } else {
-      pool.wake.notify_one();
-    }
-  }
-  if (need_thread) {
-    // The thread starts with every signal blocked, so no process signal can land
-    // on it before it narrows its mask to the cancel signal alone.
-    sigset_t all = AllSignals();
-    sigset_t previous;
-    pthread_attr_t attributes;
-    pthread_attr_init(&attributes);
-    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pthread_t thread;
-    int err = pthread_create(&thread, &attributes, WaiterThread, nullptr);
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    pthread_attr_destroy(&attributes);
-    if (err != 0) {
-      bool still_queued = false;
-      {
-        std::lock_guard<std::mutex> lock(pool.mutex);
-        --pool.idle;
-        for (auto it = pool.queue.begin(); it != pool.queue.end(); ++it) {
-          if (*it == job) {
-            pool.queue.erase(it);
-            still_queued = true;
-            break;
-          }
-        }
-      }
-      // When another thread took the job meanwhile, it runs as if this one had started.
-      if (still_queued) {
-        napi_release_threadsafe_function(job->tsfn_, napi_tsfn_abort);
-        job->tsfn_ = nullptr;
-        MakeErrnoError(env, err, "pthread_create").ThrowAsJavaScriptException();
-        return env.Undefined();
-      }
-    }
+  int err = SubmitToWaiter(job);
+  if (err != 0) {
+    napi_release_threadsafe_function(job->tsfn_, napi_tsfn_abort);
+    job->tsfn_ = nullptr;
+    addon_common::ThrowErrno(env, err, "pthread_create");
+    return env.Undefined();
   }
 
   // Registered after the thread-safe function so that at teardown (hooks run
@@ -159,28 +100,7 @@ Napi::Value BlockingJob::Start(const Napi::CallbackInfo& info, BlockingJob* job,
   return Napi::Number::New(env, id);
 }
 
-// A waiter thread: takes queued jobs one after the other; ends when idle too long.
-void* BlockingJob::WaiterThread(void* /*unused*/) {
-  AllowOnlyCancelSignal();
-  WaiterPool& pool = Pool();
-  std::unique_lock<std::mutex> lock(pool.mutex);
-  for (;;) {
-    // A stray cancel signal (meant for this thread's previous job) only wakes the wait early.
-    if (!pool.wake.wait_for(lock, kIdleThreadLifetime, [&pool] { return !pool.queue.empty(); })) {
-      --pool.idle;
-      return nullptr;
-    }
-    BlockingJob* job = pool.queue.front();
-    pool.queue.pop_front();
-    --pool.idle;
-    lock.unlock();
-    job->Run();  // the job may be gone once this returns
-    lock.lock();
-    ++pool.idle;
-  }
-}
-
-void BlockingJob::Run() {
+void BlockingJob::RunOnWaiter() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     thread_ = pthread_self();

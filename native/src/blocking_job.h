@@ -1,8 +1,7 @@
 // A msgrcv(2) or msgsnd(2) that may block, run on a thread of its own (never
 // libuv's pool) and reported back through a thread-safe function. A job can
 // be cancelled; a message it already took is still delivered, never dropped.
-// Waiter threads are reused from job to job: one waiting call still has a
-// thread to itself, but creating a thread costs more than a queue round trip.
+// The threads are the waiter pool's (waiter_pool.h).
 #pragma once
 
 #include <napi.h>
@@ -17,6 +16,7 @@
 #include <pthread.h>
 
 #include "msg_buffer.h"
+#include "waiter_pool.h"
 
 namespace sysvmq {
 
@@ -25,7 +25,7 @@ struct ReceivedMessage {
   std::vector<char> data;
 };
 
-class BlockingJob {
+class BlockingJob final : public WaiterTask {
  public:
   enum class Kind { kReceive, kSend };
 
@@ -40,15 +40,15 @@ class BlockingJob {
 
   ~BlockingJob();
 
+  void RunOnWaiter() override;
+
  private:
   BlockingJob(napi_env env, uint32_t id, Kind kind, int msqid, long type, int flags);
 
   static Napi::Value Start(const Napi::CallbackInfo& info, BlockingJob* job, Napi::Function callback);
   static void CallJs(napi_env env, napi_value callback, void* context, void* data);
   static void OnEnvTeardown(void* data);
-  static void* WaiterThread(void* unused);
 
-  void Run();
   void RunReceive();
   void RunSend();
   void RequestCancelAndWait();

@@ -12,12 +12,15 @@
 
 #include "addon_state.h"
 #include "args.h"
-#include "errno_error.h"
+#include "batch.h"
+#include "errno_error.h"  // native/common/
 #include "msg_type.h"
 #include "nowait_calls.h"
 #include "raw_args.h"
 
 namespace sysvmq {
+
+using addon_common::ThrowErrno;
 
 namespace {
 

@@ -4,12 +4,7 @@
 
 #include <napi.h>
 
-#include <cstdint>
-
 namespace sysvmq {
-
-// Most messages one tryReceive() call takes.
-constexpr int64_t kMaxBatch = 4096;
 
 // The slots of the call arguments (AddonState::call_args), as binding.ts writes them.
 enum CallArg { kArgId, kArgMaxBytes, kArgFlags, kArgOffset, kArgMaxCount, kCallArgCount };

@@ -165,7 +165,7 @@ export function checkNoDevelopmentFiles(opened: OpenedDeb): void {
   const shipped = opened.files.filter((file) => devOnly.some((prefix) => file.startsWith(prefix)));
   assert.deepEqual(shipped, [], 'development packages in the package');
   const stray = opened.files.filter((file) =>
-    /^\/usr\/lib\/ledd\/(dist\/(test|bench)\/|native\/(src|floor|lib)\/|.*\.ts$|.*\.map$)/.test(file),
+    /^\/usr\/lib\/ledd\/(dist\/[^/]+\/|native\/(src|common|floor|lib)\/|.*napi_floor|.*\.ts$|.*\.map$)/.test(file),
   );
   assert.deepEqual(stray, []);
 }

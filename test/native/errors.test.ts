@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { test } from 'node:test';
 
-import { MessageQueue, QueueError, formatKey, parseKey, toKeyT } from '../../native/lib/index.js';
+import { MessageQueue, QueueError, formatKey, ftok, native, toKeyT } from '../../native/lib/index.js';
 import { nodeScript, runOk, spawnChild } from '../helpers/process.js';
 import { nativeLibUrl } from '../helpers/paths.js';
 import { createPrivateTestQueue, createTestQueue, removeAfter, unusedKey } from '../helpers/queues.js';
@@ -247,8 +247,6 @@ test('key 0 is refused everywhere (never silently IPC_PRIVATE)', () => {
   assert.throws(() => MessageQueue.create(0), { name: 'RangeError', message: /IPC_PRIVATE/ });
   assert.throws(() => MessageQueue.create(-0), RangeError);
   assert.throws(() => MessageQueue.open(0), RangeError);
-  assert.throws(() => parseKey('0'), RangeError);
-  assert.throws(() => parseKey('0x0'), RangeError);
   assert.throws(() => toKeyT(0), RangeError);
 });
 
@@ -257,17 +255,19 @@ test('keys outside 32 bits, or not integers, are refused; the two spellings of a
     assert.throws(() => MessageQueue.create(key), RangeError, `key ${key}`);
     assert.throws(() => MessageQueue.open(key), RangeError, `key ${key}`);
   }
-  assert.throws(() => parseKey('0x100000000'), RangeError);
-  assert.throws(() => parseKey('twelve'), RangeError);
   assert.equal(toKeyT(0xffff_ffff), -1);
   assert.equal(toKeyT(0x8000_0000), -(2 ** 31));
   assert.equal(toKeyT(-(2 ** 31)), -(2 ** 31));
   assert.equal(formatKey(-1), '0xffffffff');
   assert.equal(formatKey(0x4d2), '0x000004d2');
-  assert.equal(parseKey('1234'), 1234);
-  assert.equal(parseKey(' 0x4D2 '), 1234);
-  assert.equal(parseKey('0o2322'), 1234);
-  assert.equal(parseKey('0xffffffff'), -1);
+});
+
+test('ftok: the key of an existing path; a missing path is ENOENT; the project id is 1 to 255', () => {
+  const key = ftok('/', 76);
+  assert.equal(key, ftok('/', 76));
+  assert.notEqual(key, ftok('/', 77));
+  assert.throws(() => ftok('/nonexistent/ledd-test', 76), queueError('ENOENT', 'ftok'));
+  for (const projId of [0, 256, 1.5]) assert.throws(() => ftok('/', projId), RangeError, `projId ${projId}`);
 });
 
 test('queue ids are range-checked', () => {
@@ -292,4 +292,18 @@ test('removing a queue makes its key free; removeAfter cleans up queues made by 
   const recreated = MessageQueue.create(key, { exclusive: true });
   removeAfter(t, recreated.id);
   assert.notEqual(recreated.id, queue.id);
+});
+
+test("the addon's own error for a failed call has the one shape of every ledd addon (native/common/errno_error.h)", () => {
+  assert.throws(
+    () => native.msgget(unusedKey(), 0),
+    (error: unknown) => {
+      assert.ok(error instanceof Error && !(error instanceof QueueError));
+      assert.deepEqual(
+        { ...error, message: error.message },
+        { code: 'ENOENT', errno: -E.ENOENT, syscall: 'msgget', message: 'ENOENT: No such file or directory, msgget' },
+      );
+      return true;
+    },
+  );
 });

@@ -5,11 +5,13 @@
 #include <vector>
 
 #include "arguments.h"
-#include "errno_error.h"
+#include "errno_error.h"  // native/common/
 #include "line_request.h"
 #include "output_request.h"
 
 namespace gpiod2 {
+
+using addon_common::ThrowErrno;
 
 namespace {
 

@@ -1,8 +1,8 @@
-# The libgpiod 2.x binding (native/src/gpiod2/), included by native/binding.gyp.
-# Built only where pkg-config reports libgpiod 2.x (Raspberry Pi OS / Debian
-# trixie); where it reports 1.x, node-libgpiod drives the line instead. The
-# install check (native/check-gpio-build.mjs) fails when the binding that
-# applies was not built.
+# The libgpiod 2.x binding (native/src/gpiod2/), included by native/binding.gyp
+# (whose target_defaults it takes). Built only where pkg-config reports
+# libgpiod 2.x (Raspberry Pi OS / Debian trixie); where it reports 1.x,
+# node-libgpiod drives the line instead. The install check
+# (native/check-gpio-build.mjs) fails when the binding that applies was not built.
 {
   "variables": {
     "libgpiod_major%": "<!(pkg-config --modversion libgpiod 2>/dev/null | cut -d. -f1)"
@@ -18,12 +18,9 @@
             "chip.cc",
             "line_request.cc",
             "output_request.cc",
-            "errno_error.cc"
+            "../../common/errno_error.cc"
           ],
-          "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-          "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS", "_GNU_SOURCE"],
-          "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror=return-type", "-O2",
-                        "<!@(pkg-config --cflags libgpiod)"],
+          "cflags_cc": ["<!@(pkg-config --cflags libgpiod)"],
           "libraries": ["<!@(pkg-config --libs libgpiod)"]
         }
       ]

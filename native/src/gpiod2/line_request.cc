@@ -4,9 +4,11 @@
 
 #include "addon_data.h"
 #include "arguments.h"
-#include "errno_error.h"
+#include "errno_error.h"  // native/common/
 
 namespace gpiod2 {
+
+using addon_common::ThrowErrno;
 
 namespace {
 
