@@ -7,10 +7,11 @@
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { spawnChild } from '@ledd/test-kit/process';
+
 import { BRIDGE, type Broker, type Recorder, startBridge } from '../test/bridge/harness.js';
 import { LEDD, startLedd } from '../test/daemon/harness.js';
 import { fromRoot } from '../test/helpers/paths.js';
-import { spawnChild } from '../test/helpers/process.js';
 import { footprintMb, type Memory, memoryOf } from './memory.js';
 
 export interface Programs {

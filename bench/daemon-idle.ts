@@ -5,10 +5,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { Child } from '../test/helpers/process.js';
+import { Child } from '@ledd/test-kit/process';
+import { type BenchOptions, type BenchResult, type Benchmark } from '@ledd/test-kit/bench';
+
 import { startBenchDaemon } from './daemon-process.js';
 import { memoryOf } from './memory.js';
-import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js';
 
 export interface Usage {
   cpuMs: number;

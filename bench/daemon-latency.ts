@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import pino from 'pino';
+import { MessageQueue } from '@ledd/sysvmq';
+import { type BenchOptions, type BenchResult, type Benchmark } from '@ledd/test-kit/bench';
 
-import { MessageQueue } from '../native/lib/index.js';
 import { openSimulatedLines } from '../daemon/gpio/sim-line.js';
 import { Board } from '../daemon/board.js';
 import { StateFile } from '../daemon/state-file.js';
@@ -18,7 +19,6 @@ import { ReplyBook } from '../daemon/replies.js';
 import { ReplySender } from '../daemon/reply-sender.js';
 import { RequestHandler } from '../daemon/request-handler.js';
 import { Watchers } from '../daemon/watchers.js';
-import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js';
 
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;

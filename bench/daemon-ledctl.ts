@@ -9,9 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 
+import { type BenchOptions, type BenchResult, type Benchmark, median } from '@ledd/test-kit/bench';
+
 import { fromRoot } from '../test/helpers/paths.js';
 import { startBenchDaemon } from './daemon-process.js';
-import { type BenchOptions, type BenchResult, type Benchmark, median } from './runner.js';
 
 export function buildChapterClient(directory: string, key: number): string {
   const fixtures = fromRoot('test/daemon/fixtures/chapter');

@@ -1,7 +1,8 @@
 // A real ledd --backend sim for the daemon benchmarks, on a fresh key.
 import { randomInt } from 'node:crypto';
 
-import { Child } from '../test/helpers/process.js';
+import { Child } from '@ledd/test-kit/process';
+
 import { simLeddArgs } from '../test/daemon/harness.js';
 
 export interface BenchDaemon {

@@ -10,12 +10,13 @@
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { Child, runChild } from '@ledd/test-kit/process';
+import { type BenchOptions, type BenchResult, type Benchmark, median } from '@ledd/test-kit/bench';
+
 import { LEDCTL } from '../test/daemon/harness.js';
-import { Child, runChild } from '../test/helpers/process.js';
 import { usage } from './daemon-idle.js';
 import { type Memory, memoryOf } from './memory.js';
 import { type BenchDaemon, startBenchDaemon } from './daemon-process.js';
-import { type BenchOptions, type BenchResult, type Benchmark, median } from './runner.js';
 
 const BLINKERS = Array.from({ length: 16 }, (_, led) => `b${led}`);
 const CHASERS = Array.from({ length: 8 }, (_, led) => `c${led}`);

@@ -14,9 +14,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import type { Child } from '@ledd/test-kit/process';
+import {
+  type BenchOptions,
+  type BenchResult,
+  type Benchmark,
+  type Row,
+  measureRows,
+  median,
+} from '@ledd/test-kit/bench';
+
 import { type Broker, Recorder, startBridge, startBroker } from '../test/bridge/harness.js';
 import { type RunningLedd, startLedd } from '../test/daemon/harness.js';
-import type { Child } from '../test/helpers/process.js';
 import {
   AS_MODULES,
   AS_SHIPPED,
@@ -29,7 +38,6 @@ import {
 } from './bridge-alone.js';
 import { buildChapterClient } from './daemon-ledctl.js';
 import { type Memory, memoryOf } from './memory.js';
-import { type BenchOptions, type BenchResult, type Benchmark, type Row, measureRows, median } from './runner.js';
 
 const DEVICES = 50;
 const ROUNDS = 20;

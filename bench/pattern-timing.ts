@@ -7,12 +7,13 @@
 // Targets: at most 2 wake-ups per step, under 0.5 % of a core.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { Child } from '../test/helpers/process.js';
+import { Child } from '@ledd/test-kit/process';
+import { runChild } from '@ledd/test-kit/process';
+import { type BenchOptions, type BenchResult, type Benchmark } from '@ledd/test-kit/bench';
+
 import { LEDCTL } from '../test/daemon/harness.js';
-import { runChild } from '../test/helpers/process.js';
 import { usage } from './daemon-idle.js';
 import { startBenchDaemon } from './daemon-process.js';
-import { type BenchOptions, type BenchResult, type Benchmark } from './runner.js';
 
 // A 50 Hz blink: 10 ms on, 10 ms off.
 const STEP_MS = 10;

@@ -1,5 +1,6 @@
 // One request to ledd and its acknowledgement.
-import { formatKey, MessageQueue, QueueError, type QueueStatus } from '../native/lib/index.js';
+import { formatKey, MessageQueue, QueueError, type QueueStatus } from '@ledd/sysvmq';
+
 import { TYPE_COMMAND, TYPE_EXIT } from '../protocol/constants.js';
 import type { Reply } from '../protocol/reply.js';
 import { type RequestExtras, type Verb, formatRequest } from '../protocol/request.js';

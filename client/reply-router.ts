@@ -4,7 +4,8 @@
 // replies off the queue. Each queue gets one router per process: a single
 // receive loop that hands each reply to whoever waits for its id, and runs
 // only while someone does.
-import { MessageQueue } from '../native/lib/index.js';
+import { MessageQueue } from '@ledd/sysvmq';
+
 import { MAX_REPLY_BYTES, replyTypeFor } from '../protocol/constants.js';
 import { type Reply, parseReply } from '../protocol/reply.js';
 

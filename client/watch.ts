@@ -2,7 +2,8 @@
 // and turn ledd's change notices into events. ledd going away (its queue
 // removed, or its process gone while a restart keeps the queue) and coming
 // back are events too; the watch outlives both.
-import { MessageQueue, QueueError } from '../native/lib/index.js';
+import { MessageQueue, QueueError } from '@ledd/sysvmq';
+
 import { TYPE_COMMAND } from '../protocol/constants.js';
 import { type LedReport, ledReportsOf, type LedSelector } from '../protocol/leds.js';
 import type { PatternName } from '../protocol/pattern.js';

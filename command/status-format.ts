@@ -1,6 +1,7 @@
 // How `ledctl status` shows the daemon's answer and the queue's IPC_STAT data,
 // and `ledctl list` the LEDs alone.
-import { formatKey, type QueueStatus } from '../native/lib/index.js';
+import { formatKey, type QueueStatus } from '@ledd/sysvmq';
+
 import { describeGroup, describeUser } from '../common/accounts.js';
 import { type LedReport, ledJson, ledReportsOf } from '../protocol/leds.js';
 import type { Reply } from '../protocol/reply.js';

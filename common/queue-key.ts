@@ -1,7 +1,7 @@
 // The queue key as people write it, on command lines and in configuration
 // files: a number in decimal, hex or octal, or a path (with an optional
 // project id) that ftok(3) turns into a key. The binding takes only numbers.
-import { ftok, toKeyT } from '../native/lib/index.js';
+import { ftok, toKeyT } from '@ledd/sysvmq';
 
 /** The project id used when a key is given as a bare path. */
 export const DEFAULT_FTOK_PROJ_ID = 'L'.charCodeAt(0);

@@ -5,7 +5,8 @@
 // removes the queue and drives the LED to its exit state, so that a crash or
 // kill -9 does not leave either behind. The units run it as one bundled file,
 // dist/ledd-cleanup.cjs (cleanup-entry.ts); `ledd --cleanup` runs the same.
-import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
+import { formatKey, MessageQueue, QueueError } from '@ledd/sysvmq';
+
 import { type Config, ledLineSpecs } from './config.js';
 import { DaemonExit, NO_RESTART_EXIT_STATUSES } from './exit-codes.js';
 import { GpioError } from './gpio/line.js';

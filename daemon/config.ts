@@ -4,7 +4,8 @@
 import os from 'node:os';
 import path from 'node:path';
 
-import { formatKey } from '../native/lib/key.js';
+import { formatKey } from '@ledd/sysvmq';
+
 import type { LogLevel } from '../common/log-options.js';
 import { badValue, type ParsedOptions, parseOptions } from '../common/options.js';
 import { UsageError } from '../common/flags.js';

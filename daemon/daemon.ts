@@ -1,6 +1,7 @@
 // The running daemon: the receive loop, housekeeping, and an orderly exit
 // (every LED to its exit state, the lines released, the queue removed).
-import type { MessageQueue } from '../native/lib/index.js';
+import type { MessageQueue } from '@ledd/sysvmq';
+
 import type { ExitState } from './config.js';
 import type { Board } from './board.js';
 import type { Logger } from './log/logger.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // ledd: the LED controller daemon.
-import { QueueError } from '../native/lib/index.js';
+import { QueueError } from '@ledd/sysvmq';
 import { cleanup } from './cleanup.js';
 import { type Config, describeConfig, parseCommandLine } from './config.js';
 import { UsageError } from '../common/flags.js';

@@ -1,7 +1,8 @@
 // Creating the queue, or adopting one that this same user created before
 // (after a crash). A queue another user created or owns is never adopted:
 // its owner could read and forge every command.
-import { formatKey, MessageQueue, QueueError } from '../native/lib/index.js';
+import { formatKey, MessageQueue, QueueError } from '@ledd/sysvmq';
+
 import { describeQueueFromProc } from '../common/sysvipc.js';
 
 export class QueueOwnershipError extends Error {

@@ -3,7 +3,8 @@
 // a type at or above the reply range. Such messages are invisible to
 // msgrcv(-REQUEST_TYPE_MAX), so they are found with IPC_STAT and taken in
 // FIFO order; requests met on the way are handled, live replies put back.
-import type { MessageQueue } from '../native/lib/index.js';
+import type { MessageQueue } from '@ledd/sysvmq';
+
 import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
 import { MAX_REPLY_BYTES, REPLY_TYPE_BASE } from '../protocol/constants.js';

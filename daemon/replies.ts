@@ -2,7 +2,7 @@
 // replies nobody collected (their client died) are purged and never wedge
 // the queue. Replies are sent without waiting: a full queue costs a reply,
 // never the daemon's progress.
-import type { MessageQueue } from '../native/lib/index.js';
+import type { MessageQueue } from '@ledd/sysvmq';
 
 /** A live client is already waiting when its reply is sent; one left this long has no reader. */
 export const REPLY_TTL_MS = 3_000;

@@ -3,7 +3,8 @@
 // on a thread of the queue binding for as long as its client may still
 // collect it: a flood from another sender takes freed room at once, and a
 // reply given up then would leave its client waiting for nothing.
-import type { MessageQueue } from '../native/lib/index.js';
+import type { MessageQueue } from '@ledd/sysvmq';
+
 import type { Logger } from './log/logger.js';
 import { LogRateLimiter } from './log/rate-limit.js';
 import { REPLY_TTL_MS, type ReplyBook } from './replies.js';

@@ -1,5 +1,6 @@
 // What the daemon does with each message it takes off the queue.
-import type { Message } from '../native/lib/index.js';
+import type { Message } from '@ledd/sysvmq';
+
 import { GpioError } from './gpio/line.js';
 import type { Board } from './board.js';
 import { epochNow } from './edge-clock.js';

@@ -2,7 +2,8 @@
 // an order where nothing can call into a part not yet built. A failure at any
 // step gives back what earlier steps took (the line, a queue created here)
 // and is thrown for main to turn into its exit code.
-import { QueueError, formatKey } from '../native/lib/index.js';
+import { QueueError, formatKey } from '@ledd/sysvmq';
+
 import { type Config, ledLineSpecs } from './config.js';
 import { Daemon } from './daemon.js';
 import { GpioError, type LedLines, type LinesSpec } from './gpio/line.js';

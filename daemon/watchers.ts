@@ -2,7 +2,8 @@
 // until when, and the delivery of each change of those LEDs to them as a reply. A subscriber whose process is
 // gone is dropped, and what was sent to it taken off the queue, the moment
 // ledd notices: at the next change, and at every housekeeping round.
-import type { MessageQueue } from '../native/lib/index.js';
+import type { MessageQueue } from '@ledd/sysvmq';
+
 import { REPLY_TYPE_BASE } from '../protocol/constants.js';
 import { formatOk, type LedState } from '../protocol/reply.js';
 import { type ChangeCause, MAX_WATCHERS, WATCH_TTL_MS } from '../protocol/watch.js';

@@ -66,18 +66,19 @@ rm -rf "$stage"
 mkdir -p "$stage/ledd-$version" "$out"
 out=$(cd "$out" && pwd -P)
 
-built=(--exclude=./node_modules --exclude=./dist)
+built=(--exclude=./node_modules --exclude=./dist --exclude=./native/sysvmq/dist --exclude=./test/kit/dist)
 if ((prebuilt)); then
-	for made in node_modules dist/ledd.cjs dist/ledctl.cjs dist/ledd-mqtt.cjs native/build/Release/sysv_mq.node native/build/Release/edge_timer.node; do
+	for made in node_modules dist/ledd.cjs dist/ledctl.cjs dist/ledd-mqtt.cjs native/sysvmq/build/Release/sysv_mq.node native/build/Release/edge_timer.node; do
 		[[ -e $repo/$made ]] || die "--prebuilt: $repo/$made is missing; build first (npm ci)"
 	done
 	built=()
 fi
-tar -C "$repo" --exclude=./.git --exclude=./build --exclude=./native/build --exclude=./test/build \
-	--exclude=./bench/build "${built[@]}" -cf - . | tar -C "$stage/ledd-$version" -xf -
+tar -C "$repo" --exclude=./.git --exclude=./build --exclude=./native/build --exclude=./native/sysvmq/build \
+	--exclude=./native/sysvmq/bench/floor/build --exclude=./test/build "${built[@]}" -cf - . | tar -C "$stage/ledd-$version" -xf -
 if ((prebuilt)); then
-	mkdir -p "$stage/ledd-$version/native/build/Release"
+	mkdir -p "$stage/ledd-$version/native/build/Release" "$stage/ledd-$version/native/sysvmq/build/Release"
 	cp -a "$repo"/native/build/Release/*.node "$stage/ledd-$version/native/build/Release/"
+	cp -a "$repo"/native/sysvmq/build/Release/*.node "$stage/ledd-$version/native/sysvmq/build/Release/"
 fi
 cat >"$stage/ledd-$version/debian/changelog" <<CHANGELOG
 ledd ($version) $codename; urgency=medium

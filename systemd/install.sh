@@ -28,7 +28,7 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 node=$(command -v node) || fail "node is not on PATH: install Node.js 20 or later"
 major=$("$node" -p 'process.versions.node.split(".")[0]')
 ((major >= 20)) || fail "Node.js $major is too old: ledd needs 20 or later"
-for built in dist/ledd.cjs dist/ledctl.cjs dist/ledd-cleanup.cjs dist/ledd-mqtt.cjs native/build/Release/sysv_mq.node \
+for built in dist/ledd.cjs dist/ledctl.cjs dist/ledd-cleanup.cjs dist/ledd-mqtt.cjs native/sysvmq/build/Release/sysv_mq.node \
   native/build/Release/edge_timer.node node_modules/sd-notify/build/Release/notify.node; do
   [[ -e $source_dir/$built ]] || fail "$built is missing: build first (.ci/setup, or npm ci)"
 done
@@ -37,28 +37,31 @@ done
 
 echo "installing ledd into $prefix"
 rm -rf "$prefix.new"
-mkdir -p "$prefix.new/native/build/Release"
-cp -a "$source_dir/package.json" "$source_dir/package-lock.json" "$source_dir/README.md" "$source_dir/dist" \
-  "$prefix.new/"
+mkdir -p "$prefix.new/native/build/Release" "$prefix.new/dist"
+cp -a "$source_dir/package.json" "$source_dir/package-lock.json" "$source_dir/README.md" "$prefix.new/"
+# The programs are bundles (scripts/bundle.mjs): the module trees beside them are not loaded.
+cp -a "$source_dir"/dist/{ledd,ledctl,ledd-cleanup,ledd-mqtt}.cjs "$prefix.new/dist/"
 # Only the production packages, as npm ci built them: package-lock.json's
 # top-level entries not marked dev (what `npm prune --omit=dev` keeps, without
-# copying the development tree first; npm is not needed here).
+# copying the development tree first; npm is not needed here). The queue
+# binding, a workspace (a link there), comes after: its package.json and addon.
 packages=$("$node" -e '
 const fs = require("fs"), path = require("path");
 const lock = JSON.parse(fs.readFileSync(path.join(process.argv[1], "package-lock.json"), "utf8"));
 if (!lock.packages) throw new Error("package-lock.json has no \"packages\" (written by npm 7 or later)");
 for (const [name, entry] of Object.entries(lock.packages)) {
-  if (!/^node_modules\/(@[^/]+\/)?[^/]+$/.test(name) || entry.dev) continue;
+  if (!/^node_modules\/(@[^/]+\/)?[^/]+$/.test(name) || entry.dev || entry.link) continue;
   if (fs.existsSync(path.join(process.argv[1], name))) console.log(name);
   else if (!entry.optional) throw new Error(name + " is missing: run npm ci");
 }' "$source_dir") || fail "cannot list the production packages (see above)"
 mapfile -t packages <<<"$packages"
 (cd "$source_dir" && cp -a --parents "${packages[@]}" "$prefix.new/")
-cp -a "$source_dir/native/build/Release/sysv_mq.node" "$source_dir/native/build/Release/edge_timer.node" \
-  "$prefix.new/native/build/Release/"
+mkdir -p "$prefix.new/node_modules/@ledd/sysvmq/build/Release"
+cp -a "$source_dir/native/sysvmq/package.json" "$prefix.new/node_modules/@ledd/sysvmq/"
+cp -a "$source_dir/native/sysvmq/build/Release/sysv_mq.node" "$prefix.new/node_modules/@ledd/sysvmq/build/Release/"
+cp -a "$source_dir/native/build/Release/edge_timer.node" "$prefix.new/native/build/Release/"
 [[ ! -e $source_dir/native/build/Release/gpiod2.node ]] ||
   cp -a "$source_dir/native/build/Release/gpiod2.node" "$prefix.new/native/build/Release/"
-rm -rf "$prefix.new/dist/test" "$prefix.new/dist/bench"
 # An upgrade: a clean-up under way (ledd going down) finishes from the files
 # it started with before they are replaced (at most a minute).
 if [[ -d /run/systemd/system ]]; then

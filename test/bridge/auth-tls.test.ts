@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 
+import { runChild, runOk } from '@ledd/test-kit/process';
+import { MissingToolError, requireCommand } from '@ledd/test-kit/tools';
+
 import { startLedd } from '../daemon/harness.js';
-import { runChild, runOk } from '../helpers/process.js';
-import { MissingToolError, requireCommand } from '../helpers/tools.js';
 import { type Broker, Recorder, startBridge, startBroker } from './harness.js';
 
 function privateDir(t: Pick<TestContext, 'after'>): string {

@@ -16,8 +16,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { sleep, waitFor, withTimeout } from '@ledd/test-kit/wait';
+
 import { type LogRecord, ledctl, startLedd } from '../daemon/harness.js';
-import { sleep, waitFor, withTimeout } from '../helpers/wait.js';
 import { type Bridge, type Broker, Recorder, retained, startBridge, startBroker, stateOf } from './harness.js';
 
 const NODE = 'storm';

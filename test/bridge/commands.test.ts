@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { runOk } from '@ledd/test-kit/process';
+
 import { buildChapterClient } from '../daemon/chapter-client.js';
 import { ledctl, startLedd } from '../daemon/harness.js';
-import { runOk } from '../helpers/process.js';
 import { Recorder, retained, startBridge, startBroker, stateOf } from './harness.js';
 
 async function ledStatus(key: number): Promise<string> {

@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { sleep, waitFor } from '@ledd/test-kit/wait';
+
 import { ledctl, startLedd } from '../daemon/harness.js';
-import { sleep, waitFor } from '../helpers/wait.js';
 import { Recorder, retained, startBridge, startBroker, stateOf } from './harness.js';
 
 const THREE_LEDS = ['--led', 'red=GPIO5', '--led', 'green=GPIO6', '--led', 'blue=GPIO13', '--log-level', 'debug'];

@@ -10,12 +10,12 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 
 import mqtt, { type MqttClient } from 'mqtt';
+import { type Child, spawnChild } from '@ledd/test-kit/process';
+import { MissingToolError } from '@ledd/test-kit/tools';
+import { sleep, waitFor } from '@ledd/test-kit/wait';
 
 import { type LogRecord, parseRecords } from '../daemon/harness.js';
 import { fromRoot } from '../helpers/paths.js';
-import { type Child, spawnChild } from '../helpers/process.js';
-import { MissingToolError } from '../helpers/tools.js';
-import { sleep, waitFor } from '../helpers/wait.js';
 
 type After = Pick<TestContext, 'after'>;
 

@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+
 import { ledctl, startLedd } from '../daemon/harness.js';
-import { runChild } from '../helpers/process.js';
 import { BRIDGE, Recorder, retained, startBridge, startBroker, stateOf } from './harness.js';
 
 const THREE_LEDS = ['--led', 'red=GPIO5', '--led', 'green=GPIO6,active-low', '--led', 'blue=GPIO13'];

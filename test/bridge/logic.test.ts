@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+
 import { parseCommand } from '../../bridge/commands.js';
 import { parseCommandLine, sanitiseNodeId } from '../../bridge/config.js';
 import { EFFECT_NAMES, effectFor } from '../../bridge/effects.js';
@@ -15,7 +17,6 @@ import { ghostTopics, topicMatches } from '../../bridge/ghosts.js';
 import { lightTopics, nodeTopics, statePayload } from '../../bridge/topics.js';
 import { UsageError } from '../../common/flags.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { runChild } from '../helpers/process.js';
 import { BRIDGE } from './harness.js';
 
 const TIMES = { flashTimeShort: 2, flashTimeLong: 10 };

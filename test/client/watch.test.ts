@@ -4,12 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { type Child, runOk, spawnChild } from '@ledd/test-kit/process';
+import { waitFor } from '@ledd/test-kit/wait';
+import { MessageQueue } from '@ledd/sysvmq';
+
 import { buildChapterClient } from '../daemon/chapter-client.js';
 import { LEDCTL, ledctl, startLedd } from '../daemon/harness.js';
-import { type Child, runOk, spawnChild } from '../helpers/process.js';
-import { waitFor } from '../helpers/wait.js';
-import { MessageQueue } from '../../native/lib/index.js';
 import { MAX_WATCHERS } from '../../protocol/watch.js';
+import { sysvmqUrl } from '../helpers/paths.js';
 
 interface WatchLine {
   event: 'subscribed' | 'change' | 'gone';
@@ -114,7 +116,7 @@ test('ledctl watch (text): ledd killed with kill -9 and restarted on its queue: 
 });
 
 test('ledctl watch started before ledd: says ledd is not running, then follows it once it starts', async (t) => {
-  const { randomKey } = await import('../helpers/queues.js');
+  const { randomKey } = await import('@ledd/sysvmq/testing');
   const key = randomKey();
   const watch = watcher(t, key);
   const gone = await nextEvent(watch);
@@ -153,7 +155,7 @@ test('200 watchers killed with kill -9: no stale notices stay on the queue, ledd
 test(`WATCH on the wire: refused without reply=, with a bad name, and beyond ${MAX_WATCHERS} watchers; UNWATCH`, async (t) => {
   const ledd = await startLedd(t);
   const script = `
-    import { MessageQueue } from ${JSON.stringify(new URL('../../native/lib/index.js', import.meta.url).href)};
+    import { MessageQueue } from ${JSON.stringify(sysvmqUrl)};
     const queue = MessageQueue.open(Number(process.argv[1]));
     const base = 0x40000000;
     const ask = async (text, type) => {

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+
 import { LEDCTL, ledctl, startLedd } from '../daemon/harness.js';
-import { runChild } from '../helpers/process.js';
 
 test('ledctl usage errors exit 2 with a one-line message', async () => {
   const cases: [string[], RegExp][] = [

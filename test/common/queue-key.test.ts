@@ -4,8 +4,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 
+import { ftok } from '@ledd/sysvmq';
+
 import { DEFAULT_FTOK_PROJ_ID, parseKey } from '../../common/queue-key.js';
-import { ftok } from '../../native/lib/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 test('numbers in decimal, 0x hex and 0o octal; a key above 0x7fffffff as the kernel signed key_t', () => {

@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { waitFor } from '@ledd/test-kit/wait';
+
 import { Board } from '../../daemon/board.js';
 import type { EdgeRecord } from '../../daemon/pattern-player.js';
 import { openSimulatedLines } from '../../daemon/gpio/sim-line.js';
 import type { LedLineSpec } from '../../daemon/gpio/line.js';
 import type { PatternSpec } from '../../protocol/pattern.js';
-import { waitFor } from '../helpers/wait.js';
 
 /** A chase over three LEDs at 20 Hz: one lit at a time. */
 const CHASE: PatternSpec = {

@@ -4,8 +4,9 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 
+import { runOk } from '@ledd/test-kit/process';
+
 import { fromRoot } from '../helpers/paths.js';
-import { runOk } from '../helpers/process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const fixtures = fromRoot('test', 'daemon', 'fixtures', 'chapter');

@@ -5,6 +5,8 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+
 import { restartExpected } from '../../daemon/cleanup.js';
 import { driveToExitState } from '../../daemon/exit-state-lines.js';
 import { GpioError, type LedLineSpec } from '../../daemon/gpio/line.js';
@@ -12,7 +14,6 @@ import { openSimulatedLines } from '../../daemon/gpio/sim-line.js';
 import { LEDD, LEDD_CLEANUP, parseRecords, queueExists, startLedd } from './harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { fromRoot } from '../helpers/paths.js';
-import { runChild } from '../helpers/process.js';
 
 test('a restart is expected after a crash, not after a clean stop or a hopeless exit status', () => {
   assert.equal(restartExpected({}), false, 'outside systemd');
@@ -57,7 +58,7 @@ test('dist/ledd-cleanup.cjs in a half-removed tree: one line that names what is 
   const ledd = await startLedd(t);
   ledd.child.kill('SIGKILL');
   await ledd.child.wait();
-  // What is left of an installation that is being deleted: the bundle and package.json, not the addon.
+  // What is left of an installation that is being deleted: the bundle and package.json, not the queue binding.
   const tree = tempDir(t);
   mkdirSync(path.join(tree, 'dist'));
   copyFileSync(fromRoot('package.json'), path.join(tree, 'package.json'));
@@ -75,7 +76,7 @@ test('dist/ledd-cleanup.cjs in a half-removed tree: one line that names what is 
   const lines = result.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, `one line, no stack trace:\n${result.stderr}`);
   assert.match(lines[0]!, /^ledd-cleanup: not run: a part of ledd cannot be loaded, so the queue and the LED are left/);
-  assert.ok(lines[0]!.includes(path.join(tree, 'native/build/Release/sysv_mq.node')), lines[0]);
+  assert.ok(lines[0]!.includes(`no node_modules/@ledd/sysvmq in ${path.join(tree, 'dist')} or above it`), lines[0]);
   assert.ok(queueExists(ledd.key), 'nothing was done');
 
   // Under journald the line carries the error priority.

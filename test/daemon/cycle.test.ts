@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 
+import { runChild, runOk } from '@ledd/test-kit/process';
+import { randomKey } from '@ledd/sysvmq/testing';
+
 import { LEDD, ledctl, queueExists, startLedd } from './harness.js';
 import { fromRoot } from '../helpers/paths.js';
-import { runChild, runOk } from '../helpers/process.js';
-import { randomKey } from '../helpers/queues.js';
 
 test('ledctl on, off, toggle, status --json and exit against ledd --backend sim', async (t) => {
   const ledd = await startLedd(t);

@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+import { waitFor } from '@ledd/test-kit/wait';
+
 import { EdgeClock, epochNow, type TimedEdge } from '../../daemon/edge-clock.js';
 import { createEdgeTimer } from '../../daemon/edge-timer.js';
 import { fromRoot } from '../helpers/paths.js';
-import { runChild } from '../helpers/process.js';
-import { waitFor } from '../helpers/wait.js';
 
 interface Fired {
   edge: string;

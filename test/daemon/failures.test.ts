@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { runChild, runOk } from '@ledd/test-kit/process';
+import { randomKey, removeQueueQuietly } from '@ledd/sysvmq/testing';
+import { requirePythonModule, requireSetpriv } from '@ledd/test-kit/tools';
+import { BOUND_SCALE } from '@ledd/test-kit/wait';
+
 import { LEDCTL, ledctl, queueExists, simLeddArgs, startLedd } from './harness.js';
-import { runChild, runOk } from '../helpers/process.js';
-import { randomKey } from '../helpers/queues.js';
-import { requirePythonModule, requireSetpriv } from '../helpers/tools.js';
-import { BOUND_SCALE } from '../helpers/wait.js';
 import { groupId } from '../../common/accounts.js';
 import { findQueueInProc } from '../../common/sysvipc.js';
-import { removeQueueQuietly } from '../helpers/queues.js';
+import { sysvmqUrl } from '../helpers/paths.js';
 
 function asNobody(groups: number[] = []): string[] {
   requireSetpriv();
@@ -83,7 +84,7 @@ test('ledd refuses a queue another user created with mode 0666, and says why', a
     ...asNobody(),
     '--input-type=module',
     '--eval',
-    `import { MessageQueue } from ${JSON.stringify(new URL('../../native/lib/index.js', import.meta.url).href)};
+    `import { MessageQueue } from ${JSON.stringify(sysvmqUrl)};
      console.log(MessageQueue.create(${key}, { mode: 0o666 }).id);`,
   ]);
   assert.equal(planted.code, 0, planted.stderr);

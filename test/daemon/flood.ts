@@ -1,12 +1,12 @@
 // A flood of random payloads of random types and sizes, as a hostile or
 // careless local user could send: an ES module for a child node process
 // (argv: the queue key, a seed), which prints "sent 10000" at its end.
-import { nativeLibUrl } from '../helpers/paths.js';
+import { sysvmqUrl } from '../helpers/paths.js';
 
 // Our own binding sends the flood: Python's sysv_ipc cannot send types beyond a C int.
 export const FLOOD = `
 import { randomBytes } from 'node:crypto';
-import { MessageQueue } from ${JSON.stringify(nativeLibUrl)};
+import { MessageQueue } from ${JSON.stringify(sysvmqUrl)};
 const queue = MessageQueue.open(Number(process.argv[1]));
 let seed = Number(process.argv[2]);
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);

@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { runOk } from '@ledd/test-kit/process';
+import { requirePerlModule, requirePythonModule } from '@ledd/test-kit/tools';
+
 import { ledctl, queueExists, startLedd } from './harness.js';
 import { buildChapterClient } from './chapter-client.js';
-import { runOk } from '../helpers/process.js';
-import { requirePerlModule, requirePythonModule } from '../helpers/tools.js';
 import { REPLY_TYPE_BASE } from '../../protocol/constants.js';
 
 async function ledState(key: number): Promise<string> {

@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+import { unusedKey } from '@ledd/sysvmq/testing';
+
 import { LEDD, queueExists } from './harness.js';
-import { runChild } from '../helpers/process.js';
-import { unusedKey } from '../helpers/queues.js';
 
 const GPIO_EXIT = 4;
 

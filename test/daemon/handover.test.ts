@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { runOk } from '@ledd/test-kit/process';
+import { waitFor } from '@ledd/test-kit/wait';
+
 import { buildChapterClient } from './chapter-client.js';
 import { ledctl, queueExists, startLedd } from './harness.js';
-import { runOk } from '../helpers/process.js';
-import { waitFor } from '../helpers/wait.js';
 
 test('SIGUSR2: exit 75 with the queue and the pending commands left; the next ledd adopts it and carries them out', async (t) => {
   const first = await startLedd(t);

@@ -2,10 +2,11 @@
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 
-import { formatKey } from '../../native/lib/index.js';
+import { formatKey } from '@ledd/sysvmq';
+import { type Child, type ChildOptions, type ChildResult, runChild, spawnChild } from '@ledd/test-kit/process';
+import { randomKey, removeQueueQuietly } from '@ledd/sysvmq/testing';
+
 import { fromRoot } from '../helpers/paths.js';
-import { type Child, type ChildOptions, type ChildResult, runChild, spawnChild } from '../helpers/process.js';
-import { randomKey, removeQueueQuietly } from '../helpers/queues.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { findQueueInProc } from '../../common/sysvipc.js';
 

@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { MessageQueue } from '../../native/lib/index.js';
+import { MessageQueue } from '@ledd/sysvmq';
+import { compileC } from '@ledd/test-kit/cc';
+import { nodeScript, runOk, spawnChild } from '@ledd/test-kit/process';
+import { waitFor } from '@ledd/test-kit/wait';
+
 import { ledctl, startLedd } from './harness.js';
-import { compileC } from '../helpers/cc.js';
-import { fromRoot } from '../helpers/paths.js';
-import { nodeScript, runOk, spawnChild } from '../helpers/process.js';
-import { waitFor } from '../helpers/wait.js';
+import { fromRoot, testBuildDir } from '../helpers/paths.js';
 import { FLOOD } from './flood.js';
 
 test('10 000 random payloads of random types and sizes, interleaved with valid commands', async (t) => {
@@ -63,7 +64,7 @@ test('10 000 random payloads of random types and sizes, interleaved with valid c
 });
 
 test('500 clients killed right after sending: ledctl still works and no stale replies stay', async (t) => {
-  const client = compileC(fromRoot('test', 'daemon', 'fixtures', 'vanishing-client.c'));
+  const client = compileC(fromRoot('test', 'daemon', 'fixtures', 'vanishing-client.c'), { outDir: testBuildDir });
   const ledd = await startLedd(t, { args: ['--housekeeping-interval', '0.5'] });
   await runOk('bash', ['-c', `for i in $(seq 500); do "$0" "$1" 2>/dev/null; done; exit 0`, client, String(ledd.key)], {
     timeoutMs: 120_000,

@@ -8,13 +8,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { runChild, runOk, spawnChild } from '@ledd/test-kit/process';
+import { waitFor } from '@ledd/test-kit/wait';
+import { unusedKey } from '@ledd/sysvmq/testing';
+
 import { LEDCTL, ledctl, ledctlOk, queueExists, type RunningLedd, simLeddArgs, startLedd } from './harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { runChild, runOk, spawnChild } from '../helpers/process.js';
 import { fromRoot } from '../helpers/paths.js';
-import { waitFor } from '../helpers/wait.js';
 import { buildChapterClient } from './chapter-client.js';
-import { unusedKey } from '../helpers/queues.js';
 
 const THREE = ['--led', 'red=GPIO17', '--led', 'amber=GPIO27,active-low', '--led', 'green=gpiochip1:22'];
 

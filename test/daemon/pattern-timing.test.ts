@@ -9,10 +9,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { nodeScript, spawnChild } from '@ledd/test-kit/process';
+import { sleep } from '@ledd/test-kit/wait';
+
 import { ledctl, startLedd } from './harness.js';
 import { FLOOD } from './flood.js';
-import { nodeScript, spawnChild } from '../helpers/process.js';
-import { sleep } from '../helpers/wait.js';
 import { scheduleProblems, stepsOf } from './patterns.js';
 
 const DEBUG = ['--log-level', 'debug'];

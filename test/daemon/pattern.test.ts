@@ -5,12 +5,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { runOk } from '@ledd/test-kit/process';
+import { BOUND_SCALE, sleep, waitFor } from '@ledd/test-kit/wait';
+
 import { buildChapterClient } from './chapter-client.js';
 import { ledctl, queueExists, startLedd } from './harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { runOk } from '../helpers/process.js';
 import { stepsOf } from './patterns.js';
-import { BOUND_SCALE, sleep, waitFor } from '../helpers/wait.js';
 
 const DEBUG = ['--log-level', 'debug'];
 

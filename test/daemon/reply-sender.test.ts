@@ -6,13 +6,13 @@ import { Writable } from 'node:stream';
 import { test } from 'node:test';
 
 import { pino } from 'pino';
+import type { MessageQueue } from '@ledd/sysvmq';
+import { createPrivateTestQueue } from '@ledd/sysvmq/testing';
+import { waitFor } from '@ledd/test-kit/wait';
 
-import type { MessageQueue } from '../../native/lib/index.js';
 import { REPLY_TTL_MS, ReplyBook } from '../../daemon/replies.js';
 import { ReplySender } from '../../daemon/reply-sender.js';
 import { REPLY_TYPE_BASE } from '../../protocol/constants.js';
-import { createPrivateTestQueue } from '../helpers/queues.js';
-import { waitFor } from '../helpers/wait.js';
 
 const REPLY_TYPE = REPLY_TYPE_BASE + 4242;
 

@@ -6,11 +6,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { spawnChild } from '@ledd/test-kit/process';
+import { randomKey } from '@ledd/sysvmq/testing';
+
 import { defaultStateFile } from '../../daemon/config.js';
 import { LEDD, ledctl, queueExists } from './harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { spawnChild } from '../helpers/process.js';
-import { randomKey } from '../helpers/queues.js';
 
 const PRODUCTION_STATE = '/var/lib/ledd/state.json';
 

@@ -9,13 +9,14 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { randomKey, removeQueueQuietly } from '@ledd/sysvmq/testing';
+
 import { parseCommandLine } from '../../daemon/config.js';
 import { GpioError, type LedLines } from '../../daemon/gpio/line.js';
 import { createLogger } from '../../daemon/log/logger.js';
 import { exitCodeFor, type LinesOpener, startDaemon } from '../../daemon/start.js';
 import { queueExists } from './harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { randomKey, removeQueueQuietly } from '../helpers/queues.js';
 
 /** One LED's line whose set() fails from call `failFrom` on (counting from 1); it records every call. */
 function failingLine(failFrom: number): { line: LedLines; sets: boolean[]; released: () => boolean } {

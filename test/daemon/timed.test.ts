@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { BOUND_SCALE, sleep, waitFor } from '@ledd/test-kit/wait';
+
 import { ledctl, ledctlOk, type LogRecord, type RunningLedd, startLedd } from './harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { stepsOf } from './patterns.js';
-import { BOUND_SCALE, sleep, waitFor } from '../helpers/wait.js';
 
 const DEBUG = ['--log-level', 'debug'];
 const THREE = ['--led', 'red=GPIO17', '--led', 'amber=GPIO27', '--led', 'green=gpiochip1:22', ...DEBUG];

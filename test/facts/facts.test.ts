@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+
 import { BRIDGE_EXIT_CODES } from '../../bridge/exit-codes.js';
 import { options as bridgeOptions } from '../../bridge/options.js';
 import { CLIENT_EXIT_CODES } from '../../client/errors.js';
@@ -16,7 +18,6 @@ import { isSwitch, type OptionDeclaration, optionHead, optionHelp } from '../../
 import { DAEMON_EXIT_CODES, DaemonExit } from '../../daemon/exit-codes.js';
 import { options as leddOptions } from '../../daemon/options.js';
 import { fromRoot } from '../helpers/paths.js';
-import { runChild } from '../helpers/process.js';
 
 interface Program {
   name: string;

@@ -6,9 +6,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from
 import os from 'node:os';
 import path from 'node:path';
 
+import { runChild, runOk } from '@ledd/test-kit/process';
+import { requireCommand } from '@ledd/test-kit/tools';
+
 import { fromRoot } from './paths.js';
-import { runChild, runOk } from './process.js';
-import { requireCommand } from './tools.js';
 
 /** ELF e_machine of each Debian architecture. */
 export const ELF_MACHINE: Record<string, number> = { amd64: 62, arm64: 183, armhf: 40 };
@@ -98,7 +99,7 @@ export function checkFiles(opened: OpenedDeb): void {
     '/usr/lib/ledd/dist/ledctl.cjs',
     '/usr/lib/ledd/dist/ledd-cleanup.cjs',
     '/usr/lib/ledd/dist/ledd-mqtt.cjs',
-    '/usr/lib/ledd/native/build/Release/sysv_mq.node',
+    '/usr/lib/ledd/node_modules/@ledd/sysvmq/build/Release/sysv_mq.node',
     '/usr/lib/ledd/native/build/Release/edge_timer.node',
     '/usr/lib/ledd/package.json',
     `${units}/ledd.service`,

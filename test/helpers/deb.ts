@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+import { runOk } from '@ledd/test-kit/process';
+import { requireCommand } from '@ledd/test-kit/tools';
+
 import { fromRoot, repoRoot, testBuildDir } from './paths.js';
-import { runOk } from './process.js';
-import { requireCommand } from './tools.js';
 
 const SKIPPED = new Set(['.git', 'node_modules', 'dist', 'build', 'test/build', 'native/build', 'bench/build']);
 

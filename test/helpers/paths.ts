@@ -1,6 +1,6 @@
 // Where things are, for tests compiled to dist/test/ and run from anywhere.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /** The repository root (this file is test/helpers/paths.ts, run as dist/test/helpers/paths.js). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -16,10 +16,5 @@ export function fromRoot(...parts: string[]): string {
   return path.join(repoRoot, ...parts);
 }
 
-/** A file URL for `import` in a child's inline script, e.g. of dist/native/lib/index.js. */
-export function importUrl(...partsFromRoot: string[]): string {
-  return pathToFileURL(fromRoot(...partsFromRoot)).href;
-}
-
-/** The compiled queue library, as a child script imports it. */
-export const nativeLibUrl = importUrl('dist', 'native', 'lib', 'index.js');
+/** The queue binding (the workspace @ledd/sysvmq), as a child's inline script imports it. */
+export const sysvmqUrl = import.meta.resolve('@ledd/sysvmq');

@@ -5,6 +5,8 @@
 // arm64 and armhf packages are checked in test/platforms.
 import { after, before, describe, test } from 'node:test';
 
+import { runChild, runOk } from '@ledd/test-kit/process';
+
 import { type Packages, packagesForThisTree } from '../helpers/deb.js';
 import {
   type OpenedDeb,
@@ -17,7 +19,6 @@ import {
   checkNoDevelopmentFiles,
   openDeb,
 } from '../helpers/deb-checks.js';
-import { runChild, runOk } from '../helpers/process.js';
 
 let packages: Packages;
 let opened: OpenedDeb;
@@ -53,7 +54,7 @@ describe('the Debian package (npm run package)', () => {
 
   test('the native modules are ELF files for this machine', () =>
     checkNativeModules(opened, packages.arch, [
-      '/usr/lib/ledd/native/build/Release/sysv_mq.node',
+      '/usr/lib/ledd/node_modules/@ledd/sysvmq/build/Release/sysv_mq.node',
       '/usr/lib/ledd/native/build/Release/edge_timer.node',
       '/usr/lib/ledd/node_modules/sd-notify/build/Release/notify.node',
     ]));

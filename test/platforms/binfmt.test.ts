@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+import { requireCommand } from '@ledd/test-kit/tools';
+
 import { fromRoot } from '../helpers/paths.js';
-import { runChild } from '../helpers/process.js';
-import { requireCommand } from '../helpers/tools.js';
 
 const MOUNT = '/proc/sys/fs/binfmt_misc';
 const SETUP = fromRoot('test', 'platforms', 'binfmt-setup.sh');

@@ -4,7 +4,7 @@
 // ~/.cache/ledd-arch) each root, runs `npm ci` in it (both native modules, our
 // queue addon and the libgpiod 2.x binding, are built there by the root's own
 // compiler) and runs test suites inside it; this test checks what it left.
-//   arm64: the queue binding's tests (test/native) and the daemon's tests that
+//   arm64: the queue binding's tests (native/sysvmq/test) and the daemon's tests that
 //          can differ by architecture (run-foreign-arch.sh's suite_files says which)
 //   armhf: the queue binding's tests, and the chapter's C client, compiled in
 //          the root, driving `ledd --backend sim` (test/daemon/foreign-clients)
@@ -55,7 +55,7 @@ const ARCHES: Arch[] = [
     longBits: 64,
     elfMachine: 183, // EM_AARCH64
     suites: {
-      native: 'the queue binding (test/native)',
+      native: 'the queue binding (native/sysvmq/test)',
       daemon:
         "the daemon's tests that can differ by architecture (native modules, ledctl, the chapter's client, hostile senders)",
     },
@@ -66,7 +66,7 @@ const ARCHES: Arch[] = [
     longBits: 32,
     elfMachine: 40, // EM_ARM
     suites: {
-      native: 'the queue binding (test/native)',
+      native: 'the queue binding (native/sysvmq/test)',
       chapter: "the chapter's C client and other foreign clients against ledd (test/daemon/foreign-clients)",
     },
   },
@@ -147,7 +147,7 @@ for (const arch of ARCHES) {
 
       await t.test(`npm ci builds sysv_mq, edge_timer and gpiod2 for ${arch.name} in the root`, () => {
         assert.equal(build.npm_exit, '0', `${build.install ?? 'npm ci'} failed in the root:\n${tail}`);
-        assert.equal(build.sysv_mq_node, 'built', 'our queue addon native/build/Release/sysv_mq.node');
+        assert.equal(build.sysv_mq_node, 'built', 'our queue addon native/sysvmq/build/Release/sysv_mq.node');
         assert.equal(build.edge_timer_node, 'built', 'our pattern edge timer native/build/Release/edge_timer.node');
         assert.equal(build.gpiod2_node, 'built', 'the libgpiod 2.x binding native/build/Release/gpiod2.node');
         assert.equal(build.notify_node, 'built', "sd-notify's addon");
@@ -226,7 +226,7 @@ for (const arch of ARCHES) {
             checkNoDevelopmentFiles(opened);
             // The trixie root builds the libgpiod 2.x binding; node-libgpiod (libgpiod 1.x) is left out.
             checkNativeModules(opened, arch.name, [
-              '/usr/lib/ledd/native/build/Release/sysv_mq.node',
+              '/usr/lib/ledd/node_modules/@ledd/sysvmq/build/Release/sysv_mq.node',
               '/usr/lib/ledd/native/build/Release/edge_timer.node',
               '/usr/lib/ledd/native/build/Release/gpiod2.node',
               '/usr/lib/ledd/node_modules/sd-notify/build/Release/notify.node',

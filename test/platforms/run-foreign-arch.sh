@@ -12,7 +12,7 @@
 #
 # Suites (node --test inside the root, one per suite, all at the same time;
 # TAP kept in OUT/<suite>.tap):
-#   arm64: native (dist/test/native/: the queue binding), daemon (the daemon
+#   arm64: native (native/sysvmq/dist/test/: the queue binding), daemon (the daemon
 #          tests that can differ by architecture; see suite_files); daemon-all
 #          (every daemon test file but pattern-timing) on request
 #   armhf: native, chapter (dist/test/daemon/foreign-clients.test.js: the
@@ -242,7 +242,8 @@ ensure_root() {
 # The files copy_project copies, as a tar stream on stdout.
 project_tar() {
 	tar -C "$repo" --exclude=./.git --exclude=./node_modules --exclude=./dist --exclude=./native/build \
-		--exclude=./test/build --exclude=./bench/build --exclude=./build --exclude='./*.log' -cf - .
+		--exclude=./native/sysvmq/build --exclude=./native/sysvmq/dist --exclude=./native/sysvmq/bench/floor/build \
+		--exclude=./test/kit/dist --exclude=./test/build --exclude=./build --exclude='./*.log' -cf - .
 }
 
 # The repo without what a build makes. node_modules of the previous run stays
@@ -354,7 +355,7 @@ tap_counts() {
 
 suite_files() {
 	case $1 in
-	native) echo dist/test/native/ ;;
+	native) echo native/sysvmq/dist/test/ ;;
 	# The daemon's tests whose outcome can differ by architecture: the native
 	# modules under ledd (edge-clock: the edge timer; gpio-backends: the
 	# libgpiod 2.x binding and node-libgpiod), the queue driven by ledctl, the
@@ -427,7 +428,7 @@ reuse_package() {
 # Message types at the edges of this root's C long, straight through the addon.
 probe_types() {
 	cat <<'EOF'
-import { MessageQueue, native } from './dist/native/lib/index.js';
+import { MessageQueue, native } from './native/sysvmq/dist/lib/index.js';
 import { REPLY_TYPE_MAX, REQUEST_TYPE_MAX } from './dist/protocol/constants.js';
 const { LONG_BITS, LONG_MAX, LONG_MIN } = native.constants;
 const queue = MessageQueue.createPrivate();
@@ -537,8 +538,8 @@ main() {
 		# by the root's TypeScript run on this machine's node: the JavaScript is the same, made
 		# in 5 s instead of 55 s under emulation.
 		log "node_modules reused; rebuilding native/ in the $arch root and dist/ (log: $out/npm.log)"
-		{ in_chroot "$root" 'npm run install --foreground-scripts' &&
-			(cd "$root$project" && node node_modules/typescript/bin/tsc -p tsconfig.json) &&
+		{ in_chroot "$root" 'npm run install --foreground-scripts && npm run install -w @ledd/sysvmq --foreground-scripts' &&
+			(cd "$root$project" && node node_modules/typescript/bin/tsc -b) &&
 			node "$repo/scripts/bundle.mjs" "$root$project"; } >"$out/npm.log" 2>&1 || npm_rc=$?
 	fi
 	cpu_now
@@ -553,13 +554,13 @@ main() {
 		echo "npm=$(in_chroot "$root" 'npm --version') (this machine's, copied in)"
 		echo "libgpiod=$(in_chroot "$root" 'pkg-config --modversion libgpiod')"
 		local addon
-		for addon in native/build/Release/sysv_mq.node native/build/Release/edge_timer.node native/build/Release/gpiod2.node \
+		for addon in native/sysvmq/build/Release/sysv_mq.node native/build/Release/edge_timer.node native/build/Release/gpiod2.node \
 			node_modules/sd-notify/build/Release/notify.node; do
 			echo "$(basename "$addon" .node)_node=$([[ -f $root$project/$addon ]] && echo built || echo missing)"
 			echo "$(basename "$addon" .node)_machine=$(od -An -tu2 -j18 -N2 "$root$project/$addon" 2>/dev/null | tr -d ' ')"
 		done
 		echo "node_libgpiod=$([[ -e $root$project/node_modules/node-libgpiod ]] && echo present || echo absent)"
-		echo "dist=$([[ -f $root$project/dist/ledd.cjs && -d $root$project/dist/test/native ]] && echo built || echo missing)"
+		echo "dist=$([[ -f $root$project/dist/ledd.cjs && -d $root$project/native/sysvmq/dist/test ]] && echo built || echo missing)"
 	} >"$out/build.env"
 	((npm_rc == 0)) || die "the build failed in the $arch root (exit $npm_rc): $(tail -n 20 "$out/npm.log")"
 	in_chroot "$root" 'node native/check-gpio-build.mjs --strict' >>"$out/npm.log" 2>&1 ||

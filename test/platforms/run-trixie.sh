@@ -75,8 +75,9 @@ ensure_root() {
 # The repo without what a build makes (as a tar stream, file contents only).
 project_tar() {
 	tar -C "$repo" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --exclude=./.git \
-		--exclude=./node_modules --exclude=./dist --exclude=./native/build --exclude=./test/build \
-		--exclude=./bench/build -cf - .
+		--exclude=./node_modules --exclude=./dist --exclude=./native/build --exclude=./native/sysvmq/build \
+		--exclude=./native/sysvmq/dist --exclude=./native/sysvmq/bench/floor/build --exclude=./test/kit/dist \
+		--exclude=./test/build -cf - .
 }
 
 # The project at its host path inside the root (the previous copy removed).

@@ -5,7 +5,8 @@
 // keeps about one core busy). At nice 19 a build takes only what the stage
 // does not use. Each goes into build-kernel.sh's cache, where the VM stages
 // find it; a build that is cached already takes a second.
-import { runChild } from '../helpers/process.js';
+import { runChild } from '@ledd/test-kit/process';
+
 import { fromRoot } from '../helpers/paths.js';
 
 export interface KernelBuild {

@@ -15,9 +15,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { type ChildResult, runChild, runOk } from '@ledd/test-kit/process';
+import { requireCommand, requirePythonModule } from '@ledd/test-kit/tools';
+
 import { fromRoot, testBuildDir } from '../helpers/paths.js';
-import { type ChildResult, runChild, runOk } from '../helpers/process.js';
-import { requireCommand, requirePythonModule } from '../helpers/tools.js';
 import { LEFTOVERS, plantLeftovers } from './host-leftovers.js';
 import { type Packages, packagesForThisTree } from '../helpers/deb.js';
 import { driveLinesChecks, LINES_BUSY_CHECKS, LINES_CHECKS } from '../helpers/drive-lines.js';
@@ -175,7 +176,7 @@ describe('ledd under real systemd with a real GPIO chip (VM)', () => {
         'dist/ledctl.cjs',
         'dist/ledd-cleanup.cjs',
         'dist/ledd-mqtt.cjs',
-        'native/build/Release/sysv_mq.node',
+        'native/sysvmq/build/Release/sysv_mq.node',
         'native/build/Release/edge_timer.node',
         'node_modules/sd-notify/build/Release/notify.node',
       ]) {

@@ -6,9 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { runChild } from '@ledd/test-kit/process';
+import { requireCommand } from '@ledd/test-kit/tools';
+
 import { fromRoot, repoRoot } from '../helpers/paths.js';
-import { runChild } from '../helpers/process.js';
-import { requireCommand } from '../helpers/tools.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const units = ['ledd.service', 'ledd-cleanup.service', 'ledd-mqtt.service'];

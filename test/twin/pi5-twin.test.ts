@@ -12,9 +12,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 
+import { type ChildResult, runChild } from '@ledd/test-kit/process';
+import { requireCommand } from '@ledd/test-kit/tools';
+
 import { fromRoot, testBuildDir } from '../helpers/paths.js';
-import { type ChildResult, runChild } from '../helpers/process.js';
-import { requireCommand } from '../helpers/tools.js';
 import { FactChecks, parseFacts } from '../helpers/vm-facts.js';
 
 const outDir = path.join(testBuildDir, 'twin');

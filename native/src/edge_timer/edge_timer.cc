@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "errno_error.h"  // native/common/
+#include "errno_error.h"  // native/sysvmq/include/
 
 namespace edgetimer {
 
@@ -28,7 +28,7 @@ EdgeTimer::EdgeTimer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EdgeTime
     throw Napi::Error::New(env, "EdgeTimer: no event loop");
   }
   const int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (fd == -1) throw addon_common::ErrnoError(env, errno, "timerfd_create");
+  if (fd == -1) throw errno_error::Make(env, errno, "timerfd_create");
   auto* polled = new PolledFd{};
   polled->fd = fd;
   polled->owner = this;
@@ -70,7 +70,9 @@ Napi::Value EdgeTimer::Arm(const Napi::CallbackInfo& info) {
   itimerspec when{};
   when.it_value.tv_sec = static_cast<time_t>(whole_ns / 1000000000);
   when.it_value.tv_nsec = static_cast<long>(whole_ns % 1000000000);
-  if (timerfd_settime(polled_->fd, 0, &when, nullptr) == -1) throw addon_common::ErrnoError(env, errno, "timerfd_settime");
+  if (timerfd_settime(polled_->fd, 0, &when, nullptr) == -1) {
+    throw errno_error::Make(env, errno, "timerfd_settime");
+  }
   if (!watching_) {
     const int result = uv_poll_start(&polled_->handle, UV_READABLE, &EdgeTimer::OnReadable);
     if (result != 0) throw Napi::Error::New(env, std::string("uv_poll_start failed: ") + uv_strerror(result));

@@ -5,13 +5,11 @@
 #include <vector>
 
 #include "arguments.h"
-#include "errno_error.h"  // native/common/
+#include "errno_error.h"  // native/sysvmq/include/
 #include "line_request.h"
 #include "output_request.h"
 
 namespace gpiod2 {
-
-using addon_common::ThrowErrno;
 
 namespace {
 
@@ -42,13 +40,13 @@ Chip::Chip(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Chip>(info) {
   chip_.reset(gpiod_chip_open(path_.c_str()));
   if (!chip_) {
     const int err = errno;
-    ThrowErrno(env, err, "gpiod_chip_open", path_);
+    errno_error::Throw(env, err, "gpiod_chip_open", path_);
   }
 }
 
 bool Chip::CheckOpen(Napi::Env env, const char* call) {
   if (chip_) return true;
-  ThrowErrno(env, EBADF, call, path_);
+  errno_error::Throw(env, EBADF, call, path_);
   return false;
 }
 
@@ -58,7 +56,7 @@ Napi::Value Chip::Info(const Napi::CallbackInfo& info) {
   ChipInfoPtr chip_info(gpiod_chip_get_info(chip_.get()));
   if (!chip_info) {
     const int err = errno;
-    ThrowErrno(env, err, "gpiod_chip_get_info", path_);
+    errno_error::Throw(env, err, "gpiod_chip_get_info", path_);
     return env.Undefined();
   }
   Napi::Object result = Napi::Object::New(env);
@@ -80,7 +78,7 @@ Napi::Value Chip::LineOffset(const Napi::CallbackInfo& info) {
   if (offset < 0) {
     const int err = errno;
     if (err == ENOENT) return Napi::Number::New(env, -1);
-    ThrowErrno(env, err, "gpiod_chip_get_line_offset_from_name", path_);
+    errno_error::Throw(env, err, "gpiod_chip_get_line_offset_from_name", path_);
     return env.Undefined();
   }
   return Napi::Number::New(env, offset);
@@ -97,7 +95,7 @@ Napi::Value Chip::LineInfo(const Napi::CallbackInfo& info) {
   LineInfoPtr line_info(gpiod_chip_get_line_info(chip_.get(), offset));
   if (!line_info) {
     const int err = errno;
-    ThrowErrno(env, err, "gpiod_chip_get_line_info", path_);
+    errno_error::Throw(env, err, "gpiod_chip_get_line_info", path_);
     return env.Undefined();
   }
   Napi::Object result = Napi::Object::New(env);
@@ -126,7 +124,7 @@ Napi::Value Chip::RequestOutputs(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env, "gpiod_chip_request_lines")) return env.Undefined();
   OutputResult result = gpiod2::RequestOutputs(chip_.get(), lines, consumer);
   if (!result.request) {
-    ThrowErrno(env, result.err, result.call, path_);
+    errno_error::Throw(env, result.err, result.call, path_);
     return env.Undefined();
   }
   std::vector<unsigned int> offsets;

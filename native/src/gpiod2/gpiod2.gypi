@@ -1,5 +1,5 @@
 # The libgpiod 2.x binding (native/src/gpiod2/), included by native/binding.gyp
-# (whose target_defaults it takes). Built only where pkg-config reports
+# (it takes the target_defaults of native/sysvmq/addon.gypi). Built only where pkg-config reports
 # libgpiod 2.x (Raspberry Pi OS / Debian trixie); where it reports 1.x,
 # node-libgpiod drives the line instead. The install check
 # (native/check-gpio-build.mjs) fails when the binding that applies was not built.
@@ -17,8 +17,7 @@
             "arguments.cc",
             "chip.cc",
             "line_request.cc",
-            "output_request.cc",
-            "../../common/errno_error.cc"
+            "output_request.cc"
           ],
           "cflags_cc": ["<!@(pkg-config --cflags libgpiod)"],
           "libraries": ["<!@(pkg-config --libs libgpiod)"]

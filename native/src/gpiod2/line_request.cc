@@ -4,11 +4,9 @@
 
 #include "addon_data.h"
 #include "arguments.h"
-#include "errno_error.h"  // native/common/
+#include "errno_error.h"  // native/sysvmq/include/
 
 namespace gpiod2 {
-
-using addon_common::ThrowErrno;
 
 namespace {
 
@@ -54,7 +52,7 @@ LineRequest::LineRequest(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Line
 
 bool LineRequest::CheckHeld(Napi::Env env, const char* call) {
   if (request_) return true;
-  ThrowErrno(env, EBADF, call, path_);
+  errno_error::Throw(env, EBADF, call, path_);
   return false;
 }
 
@@ -80,7 +78,7 @@ Napi::Value LineRequest::SetValues(const Napi::CallbackInfo& info) {
   if (!CheckHeld(env, "gpiod_line_request_set_values_subset")) return env.Undefined();
   if (gpiod_line_request_set_values_subset(request_.get(), offsets.size(), offsets.data(), values.data()) != 0) {
     const int err = errno;
-    ThrowErrno(env, err, "gpiod_line_request_set_values_subset", path_);
+    errno_error::Throw(env, err, "gpiod_line_request_set_values_subset", path_);
   }
   return env.Undefined();
 }
@@ -97,7 +95,7 @@ Napi::Value LineRequest::GetValues(const Napi::CallbackInfo& info) {
   std::vector<gpiod_line_value> values(offsets.size(), GPIOD_LINE_VALUE_INACTIVE);
   if (gpiod_line_request_get_values_subset(request_.get(), offsets.size(), offsets.data(), values.data()) != 0) {
     const int err = errno;
-    ThrowErrno(env, err, "gpiod_line_request_get_values_subset", path_);
+    errno_error::Throw(env, err, "gpiod_line_request_get_values_subset", path_);
     return env.Undefined();
   }
   Napi::Array result = Napi::Array::New(env, values.size());

@@ -155,7 +155,7 @@ step "the project's own tests on this kernel"
 cd "$LEDD_REPO" || exit 1
 for suite in native daemon; do
 	case $suite in
-	native) files=(dist/test/native/) ;;
+	native) files=(native/sysvmq/dist/test/) ;;
 	daemon) read -r -a files <<<"${LEDD_TWIN_DAEMON_TESTS:-}" ;;
 	esac
 	now
