@@ -41,9 +41,13 @@ test('the same flood while a 20 Hz pattern plays: every status request is answer
   const started = await ledctl(ledd.key, ['blink', '--on', '25ms', '--off', '25ms']);
   assert.equal(started.code, 0, started.stderr);
   const flood = spawnChild(t, ...nodeScript(FLOOD, [String(ledd.key), '20261202']));
-  // Status, not on/off: those would end the pattern.
+  // Status, not on/off: those would end the pattern. Until the flood is sent
+  // and the pattern has played enough steps to judge its schedule by: how
+  // fast the flood goes is the machine's, not ledd's.
   let requests = 0;
-  while (flood.running || requests < 10) {
+  const giveUpAt = performance.now() + 60_000;
+  while (flood.running || requests < 10 || stepsOf(ledd).length <= 40) {
+    assert.ok(performance.now() < giveUpAt, `after a minute, ${stepsOf(ledd).length} pattern steps logged`);
     const result = await ledctl(ledd.key, ['--timeout', '10', 'status', '--json']);
     assert.equal(result.code, 0, `status request ${requests} during the flood: ${result.stderr}`);
     assert.equal((JSON.parse(result.stdout) as { pattern: { name: string } | null }).pattern?.name, 'blink');
@@ -51,7 +55,6 @@ test('the same flood while a 20 Hz pattern plays: every status request is answer
   }
   assert.equal((await flood.succeeds(120_000)).stdout, 'sent 10000\n');
   const steps = stepsOf(ledd);
-  assert.ok(steps.length > 40, `${steps.length} steps during the flood`);
   assert.deepEqual(scheduleProblems(steps, 25, 25), []);
   assert.equal((await ledctl(ledd.key, ['exit'])).code, 0);
 });
